@@ -1,1 +1,7 @@
-Console.WriteLine("crayon");
+using System.CommandLine;
+using Crayon.Cli;
+
+var root = new RootCommand("Crayon: instant LoRA blending and hybrid inference for on-device LLMs");
+// Each command lives in Commands/<Name>Command.cs and is registered here.
+
+return await CliHost.RunAsync(root, args);
