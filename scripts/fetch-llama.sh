@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fetches the pinned llama.cpp shared libraries (npm pack, sha256 checked) into .deps/llama/.
-# Idempotent: does nothing when the pinned version is already there.
+# Fetches the pinned llama.cpp shared libraries (npm pack, sha256 checked) into .deps/llama/, and the
+# same release's headers (llama.h, ggml/include) into .deps/llama/include for the struct-layout test.
+# Idempotent: does nothing when the pinned versions are already there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=llama-version.env
@@ -9,7 +10,7 @@ source "$root/scripts/llama-version.env"
 dest="$root/.deps/llama/linux-x64-vulkan"
 stamp="$dest/.crayon-pin"
 pin="$LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION $LLAMA_NPM_SHA256"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$pin" ]]; then exit 0; fi
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$pin" ]]; then "$root/scripts/fetch-llama-headers.sh"; exit 0; fi
 
 command -v npm >/dev/null || { echo "setup: npm is required to fetch $LLAMA_NPM_PACKAGE (apt-get install npm)" >&2; exit 1; }
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
@@ -29,3 +30,4 @@ rm -f "$dest/llama-addon.node"
 cp "$work"/package/bins/linux-x64-vulkan/_nlcBuildMetadata.json "$dest/build-metadata.json"
 echo "$pin" > "$stamp"
 echo "setup: llama.cpp $LLAMA_CPP_RELEASE libraries in ${dest#$root/}"
+"$root/scripts/fetch-llama-headers.sh"

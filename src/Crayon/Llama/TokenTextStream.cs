@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace Crayon.Llama;
+
+/// <summary>
+/// Turns generated tokens into text as they come. A token may end inside a UTF-8 character (byte
+/// tokens, emoji), so bytes go through a stateful decoder and only whole characters come out.
+/// </summary>
+internal sealed class TokenTextStream(LlamaVocabulary vocabulary)
+{
+    private readonly Decoder _decoder = new UTF8Encoding(false, false).GetDecoder();
+    private readonly byte[] _bytes = new byte[256];
+    private readonly char[] _chars = new char[512];
+
+    public string Append(int token)
+    {
+        var length = vocabulary.TokenToBytes(token, _bytes);
+        if (length <= 0) return "";
+        var count = _decoder.GetChars(_bytes, 0, length, _chars, 0, flush: false);
+        return new string(_chars, 0, count);
+    }
+
+    /// <summary>What is left of an unfinished character at the end of generation.</summary>
+    public string Flush()
+    {
+        var count = _decoder.GetChars([], 0, 0, _chars, 0, flush: true);
+        return new string(_chars, 0, count);
+    }
+}
