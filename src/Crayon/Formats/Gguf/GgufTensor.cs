@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Crayon.Formats.Gguf;
@@ -59,6 +60,30 @@ public sealed class GgufTensor
     /// <summary>F32 data viewed in place, without a copy.</summary>
     public ReadOnlySpan<float> AsFloat32Span() =>
         Type == GgmlType.F32 ? MemoryMarshal.Cast<byte, float>(Data.Span) : throw NotFloat(Type, Name, "viewed as float32 in place");
+
+    /// <summary>Writes float values in a storage type to a stream: F32 straight from the span, F16/BF16 through a
+    /// pooled chunk buffer, so tensor data can be streamed without a full converted copy.</summary>
+    public static void WriteFloats(Stream stream, ReadOnlySpan<float> values, GgmlType storage)
+    {
+        if (!IsFloatType(storage)) throw NotFloat(storage, "stream", "written from float32");
+        if (storage == GgmlType.F32)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        const int chunk = 1 << 14;
+        var buffer = ArrayPool<byte>.Shared.Rent(chunk * 2);
+        try
+        {
+            for (var start = 0; start < values.Length; start += chunk)
+            {
+                var part = values.Slice(start, Math.Min(chunk, values.Length - start));
+                EncodeFloats(storage, part, buffer, "stream");
+                stream.Write(buffer, 0, part.Length * 2);
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
 
     internal static void EncodeFloats(GgmlType storage, ReadOnlySpan<float> values, Span<byte> destination, string name)
     {
