@@ -1,7 +1,11 @@
 using System.CommandLine;
 using Crayon.Cli;
+using Crayon.Cli.Commands;
 
 var root = new RootCommand("Crayon: instant LoRA blending and hybrid inference for on-device LLMs");
 // Each command lives in Commands/<Name>Command.cs and is registered here.
+root.Add(GenerateCommand.Create());
+root.Add(ScoreCommand.Create());
+root.Add(EmbedCommand.Create());
 
 return await CliHost.RunAsync(root, args);

@@ -64,10 +64,13 @@ public sealed partial class LlamaContext
         string.Concat(Generate(prompt, options, cancellationToken).Select(t => t.Text));
 
     /// <summary>The logits after <paramref name="prompt"/> (a fresh cache): the next-token distribution, unnormalised.</summary>
-    public float[] EvaluateLogits(string prompt, bool addSpecialTokens = true)
+    public float[] EvaluateLogits(string prompt, bool addSpecialTokens = true) =>
+        EvaluateLogits(Model.Vocabulary.Tokenize(prompt, addSpecialTokens));
+
+    /// <summary>The logits after <paramref name="tokens"/> (a fresh cache).</summary>
+    public float[] EvaluateLogits(int[] tokens)
     {
-        var tokens = Model.Vocabulary.Tokenize(prompt, addSpecialTokens);
-        if (tokens.Length == 0) throw new ArgumentException("the prompt is empty and the model adds no BOS token; give some text");
+        if (tokens.Length == 0) throw new ArgumentException("no tokens to evaluate");
         using var _ = Enter();
         ClearMemory();
         float[]? logits = null;
