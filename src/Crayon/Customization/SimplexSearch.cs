@@ -11,7 +11,8 @@ namespace Crayon.Customization;
 /// which learns per-weight step sizes n/3 times faster than full CMA-ES and needs no
 /// eigendecomposition. That suits the regime here, about 30 adapters and a budget of 100-300
 /// evaluations, where full CMA-ES barely adapts and Nelder-Mead spends n+1 evaluations on its first simplex.
-/// The start point is evaluated first, so the result is never worse than the start.
+/// The start point is evaluated first, so the result is never worse than the start; the whole budget
+/// is spent unless the step size collapses first.
 /// </summary>
 public static class SimplexSearch
 {
@@ -71,11 +72,13 @@ public static class SimplexSearch
         var pathC = new double[n];
         var generations = 0;
 
-        while (tracker.Remaining >= p.Lambda)
+        while (tracker.Remaining > 0)
         {
+            // A last, partial generation spends the rest of the budget on samples without adapting.
+            var count = Math.Min(p.Lambda, tracker.Remaining);
             var ys = new double[p.Lambda][];
             var values = new double[p.Lambda];
-            for (var k = 0; k < p.Lambda; k++)
+            for (var k = 0; k < count; k++)
             {
                 ys[k] = new double[n];
                 var candidate = new double[n];
@@ -86,6 +89,7 @@ public static class SimplexSearch
                 }
                 values[k] = tracker.Evaluate(candidate);
             }
+            if (count < p.Lambda) break;
             var ranked = Enumerable.Range(0, p.Lambda).OrderBy(k => values[k]).ThenBy(k => k).ToArray();
 
             var yw = new double[n];

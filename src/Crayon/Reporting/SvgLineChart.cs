@@ -9,7 +9,7 @@ namespace Crayon.Reporting;
 /// </summary>
 public static class SvgLineChart
 {
-    private const double Left = 70, Right = 190, Top = 44, Bottom = 56;
+    private const double Left = 70, Right = 190, Top = 44, Bottom = 56, Inset = 10;
 
     /// <exception cref="ArgumentException">a size under 200 × 150, or a missing title, label or series list.</exception>
     public static string Render(LineChart chart)
@@ -17,8 +17,9 @@ public static class SvgLineChart
         Validate(chart);
         double plotRight = chart.Width - Right, plotBottom = chart.Height - Bottom;
         var points = chart.Series.SelectMany(s => s.Points).ToArray();
-        var x = SvgAxis.Create(chart.XScale, points.Select(p => p.X), null, null, Left, plotRight);
-        var y = SvgAxis.Create(AxisScale.Linear, points.Where(p => SvgAxis.Drawable(chart.XScale, p.X)).Select(p => p.Y), chart.YMin, chart.YMax, plotBottom, Top);
+        // Values map into an inset of the frame, so points at the ends of the range do not sit on the axis lines.
+        var x = SvgAxis.Create(chart.XScale, points.Select(p => p.X), null, null, Left + Inset, plotRight - Inset);
+        var y = SvgAxis.Create(AxisScale.Linear, points.Where(p => SvgAxis.Drawable(chart.XScale, p.X)).Select(p => p.Y), chart.YMin, chart.YMax, plotBottom - Inset, Top + Inset);
 
         using var svg = new SvgCanvas(chart.Width, chart.Height);
         svg.Text(chart.Width / 2.0, 24, chart.Title, "middle", 15, bold: true);
