@@ -13,6 +13,7 @@ public sealed record AlphaOptions
     /// <summary>Keep only the k most similar adapters (1..N), renormalised; null keeps all.</summary>
     public int? TopK { get; init; }
 
+    /// <summary>tau = 0.1, all adapters.</summary>
     public static AlphaOptions Default { get; } = new();
 
     internal void Validate(int adapterCount)

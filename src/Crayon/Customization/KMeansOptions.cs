@@ -32,6 +32,7 @@ public sealed record KMeansOptions
     /// <summary>Lloyd iterations at most; the fit stops earlier once no assignment changes.</summary>
     public int MaxIterations { get; init; } = 100;
 
+    /// <summary>The geometry; cosine by default, matching how alpha compares q_c with the centroids.</summary>
     public KMeansMetric Metric { get; init; } = KMeansMetric.Cosine;
 }
 

@@ -10,12 +10,16 @@ namespace Crayon.Evaluation;
 /// </summary>
 public static class BenchmarkJson
 {
+    /// <summary>The report as indented snake_case JSON.</summary>
     public static string Serialize(BenchmarkReport<CustomizationRecord> report) => JsonSerializer.Serialize(Check(report), EvaluationJsonContext.Default.BenchmarkReportCustomizationRecord);
 
+    /// <summary>The report as indented snake_case JSON.</summary>
     public static string Serialize(BenchmarkReport<HybridRecord> report) => JsonSerializer.Serialize(Check(report), EvaluationJsonContext.Default.BenchmarkReportHybridRecord);
 
+    /// <summary>Writes the report to <paramref name="path"/> atomically, creating its folder.</summary>
     public static void Write(string path, BenchmarkReport<CustomizationRecord> report) => WriteAtomically(path, Serialize(report));
 
+    /// <summary>Writes the report to <paramref name="path"/> atomically, creating its folder.</summary>
     public static void Write(string path, BenchmarkReport<HybridRecord> report) => WriteAtomically(path, Serialize(report));
 
     /// <exception cref="InvalidDataException">the file is not a customization report.</exception>

@@ -7,25 +7,40 @@ namespace Crayon.Evaluation;
 /// </summary>
 public sealed record CustomizationRecord
 {
+    /// <summary>The customized task, e.g. "siqa" or "mmlu/anatomy".</summary>
     public required string Task { get; init; }
+    /// <summary>How many user examples customized the adapter.</summary>
     public required int K { get; init; }
+    /// <summary>The LoRA rank of the pool's base adapters.</summary>
     public required int Rank { get; init; }
 
     /// <summary>Test items every method was evaluated on.</summary>
     public required int TestItems { get; init; }
 
+    /// <summary>Mean answer NLL (nats, summed over the answer's tokens) of each method; lower is better.</summary>
     public double? BaseNll { get; init; }
+    /// <inheritdoc cref="BaseNll"/>
     public double? UniformNll { get; init; }
+    /// <inheritdoc cref="BaseNll"/>
     public double? BestSingleNll { get; init; }
+    /// <inheritdoc cref="BaseNll"/>
     public double? SearchNll { get; init; }
+    /// <inheritdoc cref="BaseNll"/>
     public double? CrayonNll { get; init; }
+    /// <inheritdoc cref="BaseNll"/>
     public double? OracleNll { get; init; }
 
+    /// <summary>Accuracy (0..1, ties credited fractionally) of each method; higher is better.</summary>
     public double? BaseAcc { get; init; }
+    /// <inheritdoc cref="BaseAcc"/>
     public double? UniformAcc { get; init; }
+    /// <inheritdoc cref="BaseAcc"/>
     public double? BestSingleAcc { get; init; }
+    /// <inheritdoc cref="BaseAcc"/>
     public double? SearchAcc { get; init; }
+    /// <inheritdoc cref="BaseAcc"/>
     public double? CrayonAcc { get; init; }
+    /// <inheritdoc cref="BaseAcc"/>
     public double? OracleAcc { get; init; }
 
     /// <summary>

@@ -21,7 +21,9 @@ public sealed record HybridRecord
     /// <summary>Mean bytes sent to the server per query (routed or not).</summary>
     public required double BytesSent { get; init; }
 
+    /// <summary>Queries in the set.</summary>
     public required int Queries { get; init; }
 
+    /// <summary>Queries sent to the server.</summary>
     public required int Routed { get; init; }
 }

@@ -14,10 +14,13 @@ public sealed class MetricAccumulator(string task)
 {
     private RunningMoments _nll, _nllPerToken, _credit;
 
+    /// <summary>The task the scores belong to.</summary>
     public string Task { get; } = task ?? throw new ArgumentNullException(nameof(task));
 
+    /// <summary>Items added so far.</summary>
     public int Count => _nll.Count;
 
+    /// <summary>Adds one item's verdict.</summary>
     public void Add(ItemScore score)
     {
         ArgumentNullException.ThrowIfNull(score);

@@ -6,8 +6,11 @@ namespace Crayon.Reporting;
 /// </summary>
 public sealed record Heatmap
 {
+    /// <summary>Shown above the chart.</summary>
     public required string Title { get; init; }
+    /// <summary>One label per row (e.g. tasks).</summary>
     public required IReadOnlyList<string> RowLabels { get; init; }
+    /// <summary>One label per column (e.g. base adapter indices).</summary>
     public required IReadOnlyList<string> ColumnLabels { get; init; }
 
     /// <summary>Values[row][column]; every row has one value per column.</summary>
@@ -19,5 +22,6 @@ public sealed record Heatmap
     /// <summary>Colour scale ends; null fits the finite values (min 0 when all are non-negative).</summary>
     public double? Min { get; init; }
 
+    /// <inheritdoc cref="Min"/>
     public double? Max { get; init; }
 }

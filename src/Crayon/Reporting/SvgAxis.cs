@@ -5,6 +5,7 @@ namespace Crayon.Reporting;
 /// <summary>How a chart axis maps values to positions.</summary>
 public enum AxisScale
 {
+    /// <summary>Evenly spaced values.</summary>
     Linear,
 
     /// <summary>Base-2 logarithmic, for doubling sweeps such as K in {8, 32, 128} or rank in {2, 4, 8, 16}. Non-positive values are not drawn.</summary>

@@ -18,6 +18,7 @@ public sealed class Router
         Threshold = threshold;
     }
 
+    /// <summary>The policy whose score is compared with <see cref="Threshold"/>.</summary>
     public RoutingPolicy Policy => _scorer.Policy;
 
     /// <summary>The share of the calibration examples meant to be routed.</summary>

@@ -22,6 +22,9 @@ public enum RoutingPolicy
 /// <summary>Where a query is answered.</summary>
 public enum RouteTarget
 {
+    /// <summary>The customized on-device model.</summary>
     Device,
+
+    /// <summary>The larger model behind an OpenAI-compatible endpoint.</summary>
     Server,
 }

@@ -28,8 +28,10 @@ public sealed class RoutingScorer
         _confidences = policy is RoutingPolicy.Confidence or RoutingPolicy.Combined ? calibration.Select(c => c.Confidence!.Value).Order().ToArray() : [];
     }
 
+    /// <summary>How signals become a score.</summary>
     public RoutingPolicy Policy { get; }
 
+    /// <summary>Seeds the random policy's per-query draws.</summary>
     public long Seed { get; }
 
     /// <summary>The routing score of <paramref name="query"/> (higher: route sooner).</summary>

@@ -10,6 +10,27 @@ public static class RoutingSignals
         CosineSimilarity.Between(queryEmbedding, taskEmbedding, "query embedding", "task embedding q_c");
 
     /// <summary>
+    /// For calibration: each user example's similarity to the mean of the OTHER examples, which is what a
+    /// new query from the same task would score against q_c. Scoring an example against q_c itself counts
+    /// it in its own mean and overstates the similarity, most of all for small K.
+    /// </summary>
+    /// <exception cref="ArgumentException">fewer than 2 examples, or embeddings that are ragged or not finite.</exception>
+    public static double[] LeaveOneOutSimilarities(IReadOnlyList<float[]> exampleEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(exampleEmbeddings);
+        if (exampleEmbeddings.Count < 2) throw new ArgumentException($"leave-one-out needs at least 2 examples, got {exampleEmbeddings.Count}", nameof(exampleEmbeddings));
+        var sum = MeanEmbedding.Of(exampleEmbeddings).Select(v => (double)v * exampleEmbeddings.Count).ToArray();
+        var others = new float[sum.Length];
+        var result = new double[exampleEmbeddings.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            for (var j = 0; j < others.Length; j++) others[j] = (float)((sum[j] - exampleEmbeddings[i][j]) / (exampleEmbeddings.Count - 1));
+            result[i] = CosineSimilarity.Between(exampleEmbeddings[i], others, $"example embedding {i}", $"mean of the examples other than {i}");
+        }
+        return result;
+    }
+
+    /// <summary>
     /// p(best) - p(second best), with the choices' scores (log-likelihoods) turned into a distribution
     /// over the choices by a softmax. In [0, 1]: 0 when the model cannot separate its top two answers.
     /// </summary>

@@ -29,6 +29,7 @@ public sealed class LeakageGuard
     /// <summary>A guard for several tasks at once: all their test splits are held out.</summary>
     public static LeakageGuard ForTasks(IEnumerable<QaTaskData> tasks) => new(tasks.SelectMany(t => t.Test));
 
+    /// <summary>How many held-out items the guard knows.</summary>
     public int HeldOutCount => _ids.Count;
 
     /// <summary>Why <paramref name="candidate"/> leaks, or null when it is clean.</summary>
@@ -42,6 +43,7 @@ public sealed class LeakageGuard
         return null;
     }
 
+    /// <summary>True when <paramref name="candidate"/> matches a held-out item by id or text.</summary>
     public bool Leaks(QaItem candidate) => Reason(candidate) is not null;
 
     /// <summary>The items that do not leak, in their original order; <paramref name="removed"/> lists the others with the reason.</summary>

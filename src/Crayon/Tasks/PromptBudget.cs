@@ -16,6 +16,7 @@ public readonly record struct PromptBudget
         MaxChars = maxChars;
     }
 
+    /// <summary>Characters allowed for prompt and continuation together.</summary>
     public int MaxChars { get; }
 
     /// <summary>No limit.</summary>

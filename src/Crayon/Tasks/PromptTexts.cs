@@ -6,6 +6,7 @@ namespace Crayon.Tasks;
 /// </summary>
 public sealed record ChoicePrompt(string Prompt, string Continuation)
 {
+    /// <summary>Prompt and continuation as the model reads them.</summary>
     public string Text => Prompt + Continuation;
 }
 
@@ -19,5 +20,6 @@ public sealed record ScoringPrompts(IReadOnlyList<ChoicePrompt> Choices, int Tru
 /// </summary>
 public sealed record TrainingText(string Prompt, string Completion, int TruncatedChars)
 {
+    /// <summary>Prompt and completion as the model reads them.</summary>
     public string Text => Prompt + Completion;
 }

@@ -3,6 +3,7 @@ namespace Crayon.Tasks;
 /// <summary>One rejected line of a JSONL file: its 1-based number and what is wrong with it.</summary>
 public sealed record QaLineError(long Line, string Problem)
 {
+    /// <summary>"line N: problem".</summary>
     public override string ToString() => $"line {Line}: {Problem}";
 }
 
@@ -13,6 +14,7 @@ public sealed record QaLineError(long Line, string Problem)
 /// </summary>
 public sealed class QaFormatException : Exception
 {
+    /// <summary>A problem with <paramref name="source"/>; the message lists the line errors.</summary>
     public QaFormatException(string source, string summary, IReadOnlyList<QaLineError>? lineErrors = null, bool moreErrorsOmitted = false)
         : base(Compose(source, summary, lineErrors ?? [], moreErrorsOmitted))
     {
@@ -28,6 +30,7 @@ public sealed class QaFormatException : Exception
     /// <summary>The problem in one phrase, without the file name or line list.</summary>
     public string Summary { get; }
 
+    /// <summary>The collected bad lines, in file order.</summary>
     public IReadOnlyList<QaLineError> LineErrors { get; }
 
     /// <summary>True when the read stopped after the error limit, so more bad lines may follow.</summary>

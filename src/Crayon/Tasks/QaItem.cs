@@ -35,8 +35,10 @@ public sealed record QaItem
     /// <summary>The task's folder path under qa/, e.g. "siqa" or "mmlu/anatomy".</summary>
     public string Task { get; }
 
+    /// <summary>The question, or for winogrande the sentence with its "_" blank.</summary>
     public string Question { get; }
 
+    /// <summary>The candidate answers (at least two, possibly repeating).</summary>
     public IReadOnlyList<string> Choices { get; }
 
     /// <summary>The 0-based index of the gold choice.</summary>
@@ -47,4 +49,12 @@ public sealed record QaItem
 
     /// <summary>The gold choice's text.</summary>
     public string AnswerText => Choices[Answer];
+
+    /// <summary>Value equality, comparing the choices element by element (a record would compare the list reference).</summary>
+    public bool Equals(QaItem? other) =>
+        other is not null && Id == other.Id && Task == other.Task && Question == other.Question && Answer == other.Answer
+        && Context == other.Context && Choices.SequenceEqual(other.Choices, StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Id, Task, Question, Answer, Context, Choices.Count);
 }

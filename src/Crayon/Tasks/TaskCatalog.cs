@@ -58,6 +58,7 @@ public sealed class TaskCatalog
         throw new KeyNotFoundException($"unknown task '{name}' in {Root}; known: {known}, and mmlu/<subject> for {MmluSubjects.Count()} subjects");
     }
 
+    /// <summary>True when a task called <paramref name="name"/> was found.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
     private static void AddIfTask(string root, string dir, List<QaTask> tasks)

@@ -15,6 +15,16 @@ public class RoutingSignalsTests
     }
 
     [Test]
+    public void LeaveOneOutSimilarityLeavesTheExampleOutOfItsOwnMean()
+    {
+        float[][] axes = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+        Assert.That(RoutingSignals.LeaveOneOutSimilarities(axes), Is.EqualTo(new[] { 0.0, 0.0, 0.0 }).Within(1e-7));
+        Assert.That(RoutingSignals.Similarity(axes[0], Crayon.Customization.MeanEmbedding.Of(axes)), Is.EqualTo(1 / Math.Sqrt(3)).Within(1e-7), "what q_c itself would say");
+        Assert.That(RoutingSignals.LeaveOneOutSimilarities([[1, 0], [1, 1]]), Is.EqualTo(new[] { Math.Sqrt(0.5), Math.Sqrt(0.5) }).Within(1e-7));
+        Assert.Throws<ArgumentException>(() => RoutingSignals.LeaveOneOutSimilarities([[1, 0]]));
+    }
+
+    [Test]
     public void SignalsRejectWhatTheyCannotMeasure()
     {
         Assert.Throws<ArgumentException>(() => RoutingSignals.ChoiceMargin([-1]));

@@ -70,6 +70,17 @@ public class TaskSamplerTests
     }
 
     [Test]
+    public void ItemsCompareByValueIncludingTheirChoices()
+    {
+        var a = Synthetic.Item("t", "x", "q", ["a", "b"]);
+        Assert.That(Synthetic.Item("t", "x", "q", ["a", "b"]), Is.EqualTo(a));
+        Assert.That(Synthetic.Item("t", "x", "q", ["a", "B"]), Is.Not.EqualTo(a));
+        Assert.That(Synthetic.Item("t", "x", "q", ["a", "b"]).GetHashCode(), Is.EqualTo(a.GetHashCode()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new QaItem("x", "t", "q", ["a", "b"], 2));
+        Assert.Throws<ArgumentException>(() => _ = new QaItem("x", "t", "q", ["a"], 0));
+    }
+
+    [Test]
     public void BadArgumentsAreRejected()
     {
         var task = Synthetic.Task("t", 10, 10);
