@@ -25,8 +25,8 @@ public sealed class LlamaModel : IDisposable
         HeadCountKv = LlamaApi.llama_model_n_head_kv(handle);
         TrainContextLength = LlamaApi.llama_model_n_ctx_train(handle);
         ParameterCount = (long)LlamaApi.llama_model_n_params(handle);
-        Vocabulary = new LlamaVocabulary(this);
-        VocabularySize = Vocabulary.Count;
+        Tokenizer = new LlamaTokenizer(this);
+        VocabularySize = Tokenizer.Count;
     }
 
     internal SafeLlamaModelHandle Handle { get; }
@@ -51,7 +51,7 @@ public sealed class LlamaModel : IDisposable
     public int TrainContextLength { get; }
     public long ParameterCount { get; }
 
-    public LlamaVocabulary Vocabulary { get; }
+    public LlamaTokenizer Tokenizer { get; }
 
     /// <summary>Width of one token's query projection (heads × head size): the query signal's length.</summary>
     public int QueryWidth => HeadCount * (int.TryParse(GetMetadata($"{Architecture}.attention.key_length"), out var headSize)

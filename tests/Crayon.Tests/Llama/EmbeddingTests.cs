@@ -14,15 +14,15 @@ public class EmbeddingTests
         // over tokens ignores their order; after RoPE it would not, and neither does the causal hidden state.
         var forward = embedder.EmbedBoth("alpha beta gamma delta");
         var backward = embedder.EmbedBoth("delta gamma beta alpha");
-        Assume.That(model.Vocabulary.Tokenize("alpha beta gamma delta").Order(), Is.EqualTo(model.Vocabulary.Tokenize("delta gamma beta alpha").Order()));
+        Assume.That(model.Tokenizer.Tokenize("alpha beta gamma delta").Order(), Is.EqualTo(model.Tokenizer.Tokenize("delta gamma beta alpha").Order()));
         Assert.That(forward.Query, Has.Length.EqualTo(model.QueryWidth));
         Assert.That(forward.Hidden, Has.Length.EqualTo(model.EmbeddingSize));
         Assert.That(backward.Query, Is.EqualTo(forward.Query).Within(1e-5));
         Assert.That(backward.Hidden, Is.Not.EqualTo(forward.Hidden).Within(1e-3));
 
         // The mean over tokens: [BOS, a] and [BOS, a, a, a] give (B + a) / 2 and (B + 3a) / 4.
-        var one = model.Vocabulary.Tokenize("alpha");
-        var three = model.Vocabulary.Tokenize("alpha alpha alpha");
+        var one = model.Tokenizer.Tokenize("alpha");
+        var three = model.Tokenizer.Tokenize("alpha alpha alpha");
         Assume.That(three, Is.EqualTo(one.Concat(one.Skip(1)).Concat(one.Skip(1))), "SPM tokenizes the repeated word as repeated tokens");
         Assume.That(one, Has.Length.EqualTo(2));
         var bos = embedder.Embed("", EmbeddingSignal.Query);

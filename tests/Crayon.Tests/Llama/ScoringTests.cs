@@ -21,7 +21,7 @@ public class ScoringTests
         Assert.That(score.Tokens, Has.Length.GreaterThan(2));
 
         // Independent computation: one fresh decode per token of prompt + continuation prefix.
-        var whole = model.Vocabulary.Tokenize(prompt + " Paris, of course");
+        var whole = model.Tokenizer.Tokenize(prompt + " Paris, of course");
         var split = whole.Length - score.Tokens.Length;
         Assert.That(whole[split..], Is.EqualTo(score.Tokens));
         for (var i = 0; i < score.Tokens.Length; i++)
