@@ -5,12 +5,22 @@ namespace Crayon.Llama;
 internal static partial class AdapterCompatibility
 {
     public static void RequireFile(LlamaModel model, string path) =>
-        Check(GgufReader.ReadLayout(path), model.Layout, path, model.Name);
+        Check(ReadLayout(() => GgufReader.ReadLayout(path), path), model.Layout, path, model.Name);
 
     public static void Require(LlamaModel model, ReadOnlyMemory<byte> gguf, string name)
     {
-        using var stream = AsStream(gguf);
-        Check(GgufReader.ReadLayout(stream, name), model.Layout, name, model.Name);
+        var layout = ReadLayout(() =>
+        {
+            using var stream = AsStream(gguf);
+            return GgufReader.ReadLayout(stream, name);
+        }, name);
+        Check(layout, model.Layout, name, model.Name);
+    }
+
+    private static GgufLayout ReadLayout(Func<GgufLayout> read, string name)
+    {
+        try { return read(); }
+        catch (GgufFormatException e) { throw new InvalidDataException($"adapter '{name}' is not a valid GGUF file: {e.Message}", e); }
     }
 
     internal static Stream AsStream(ReadOnlyMemory<byte> bytes) =>
