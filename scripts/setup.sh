@@ -13,7 +13,7 @@ log() { echo "setup: $*" >&2; }
 # --- 1. apt --------------------------------------------------------------------------------
 need_pkgs=()
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils; do
+for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils strace; do
   if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
   pkg_installed "$p" || need_pkgs+=("$p")
 done
