@@ -24,9 +24,7 @@ internal static class GenerateCommand
         {
             using var model = llama.LoadModel(result);
             using var context = model.CreateContext(llama.ContextOptions(result));
-            var (adapters, loaded) = llama.LoadAdapters(result, model);
-            context.ApplyAdapters(adapters);
-            foreach (var adapter in loaded) adapter.Dispose(); // the context holds them now
+            llama.ApplyAdapters(result, context);
             var options = new GenerationOptions
             {
                 MaxTokens = result.GetValue(maxTokens),

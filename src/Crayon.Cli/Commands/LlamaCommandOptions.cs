@@ -57,26 +57,25 @@ internal sealed class LlamaCommandOptions
         return LlamaModel.Load(result.GetValue(Model)!, new LlamaModelOptions { Backend = backend, GpuLayers = result.GetValue(GpuLayers) });
     }
 
-    /// <summary>Loads every --lora; the caller disposes the adapters after applying the set.</summary>
-    public (AdapterSet Set, List<LlamaAdapter> Loaded) LoadAdapters(ParseResult result, LlamaModel model)
+    /// <summary>Loads every --lora and applies them together (runtime mix) to <paramref name="context"/>, which then holds them.</summary>
+    public void ApplyAdapters(ParseResult result, LlamaContext context)
     {
         var loaded = new List<LlamaAdapter>();
-        var entries = new List<(LlamaAdapter, float)>();
         try
         {
+            var entries = new List<(LlamaAdapter, float)>();
             foreach (var spec in result.GetValue(Lora) ?? [])
             {
                 var (path, scale) = ParseLora(spec);
-                var adapter = LlamaAdapter.Load(model, path);
+                var adapter = LlamaAdapter.Load(context.Model, path);
                 loaded.Add(adapter);
                 entries.Add((adapter, scale));
             }
-            return (AdapterSet.Mix(entries.ToArray()), loaded);
+            context.ApplyAdapters(AdapterSet.Mix(entries.ToArray()));
         }
-        catch
+        finally
         {
-            foreach (var adapter in loaded) adapter.Dispose();
-            throw;
+            foreach (var adapter in loaded) adapter.Dispose(); // the loader's references; the context keeps its own
         }
     }
 

@@ -19,9 +19,7 @@ internal static class ScoreCommand
         {
             using var model = llama.LoadModel(result);
             using var context = model.CreateContext(llama.ContextOptions(result));
-            var (adapters, loaded) = llama.LoadAdapters(result, model);
-            context.ApplyAdapters(adapters);
-            foreach (var adapter in loaded) adapter.Dispose();
+            llama.ApplyAdapters(result, context);
             var scores = context.ScoreContinuations(result.GetValue(prompt)!, result.GetValue(choices)!);
             var best = ContinuationScore.Best(scores);
             for (var i = 0; i < scores.Count; i++)

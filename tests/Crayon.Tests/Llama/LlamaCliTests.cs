@@ -93,4 +93,23 @@ public class LlamaCliTests
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr.Trim(), Does.StartWith("crayon: adapter").And.Contain("tiny-adapter.gguf").And.Contain("do not fit"));
     }
+
+    [Test]
+    public void LoraOptionsApplyAdaptersWithTheirScales()
+    {
+        var adapter = Path.Combine(TestContext.CurrentContext.WorkDirectory, "tiny-lora.gguf");
+        Crayon.Adapters.LoraAdapterGguf.WriteFile(TinyModel.RandomAdapter(seed: 9, magnitude: 3f), adapter);
+        string Generate(params string[] extra) =>
+            CrayonCli.Run(["generate", "--model", TinyModel.Path, "--backend", "cpu", "--greedy", "-n", "8", .. extra, "Once upon a time"]).Stdout;
+        var plain = Generate();
+        Assert.That(Generate("--lora", adapter + ":0"), Is.EqualTo(plain));
+        Assert.That(Generate("--lora", adapter), Is.Not.EqualTo(plain));
+    }
+
+    [TestCase("a.gguf", "a.gguf", 1f)]
+    [TestCase("a.gguf:0.25", "a.gguf", 0.25f)]
+    [TestCase("/data/c:drive/a.gguf", "/data/c:drive/a.gguf", 1f)]
+    [TestCase("x:y.gguf:-1", "x:y.gguf", -1f)]
+    public void LoraSpecificationsParse(string spec, string path, float scale) =>
+        Assert.That(Crayon.Cli.Commands.LlamaCommandOptions.ParseLora(spec), Is.EqualTo((path, scale)));
 }
