@@ -3,5 +3,8 @@ using Crayon.Cli;
 
 var root = new RootCommand("Crayon: instant LoRA blending and hybrid inference for on-device LLMs");
 // Each command lives in Commands/<Name>Command.cs and is registered here.
+root.Add(Crayon.Cli.Commands.ImportCommand.Create());
+root.Add(Crayon.Cli.Commands.GgufCommand.Create());
+root.Add(Crayon.Cli.Commands.ModelCommand.Create());
 
 return await CliHost.RunAsync(root, args);
