@@ -9,17 +9,9 @@ using NUnit.Framework;
 namespace Crayon.Tests.Cli;
 
 /// <summary>`crayon import llama2c|peft`, `crayon gguf info` and `crayon model random`, run through the real command tree.</summary>
-public class FormatCommandsTests
+public class FormatCommandsTests : TempFolderTest
 {
-    private DirectoryInfo _dir = null!;
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("crayon-cli-");
-
-    [TearDown]
-    public void DeleteFolder() => _dir.Delete(recursive: true);
-
-    private string Out(string name) => Path.Combine(_dir.FullName, name);
+    private string Out(string name) => PathIn(name);
 
     [Test]
     public void ImportLlama2cWritesTheModelAndSummarisesIt()
@@ -56,7 +48,7 @@ public class FormatCommandsTests
         Assert.That(notGguf.ExitCode, Is.EqualTo(1));
         Assert.That(notGguf.Error, Does.Contain("tok512.bin").And.Contain("not 'GGUF'"));
 
-        var badType = CliRunner.Run(ImportCommand.Create(), "import", "peft", "--adapter", _dir.FullName, "-o", Out("b.gguf"), "--type", "q4");
+        var badType = CliRunner.Run(ImportCommand.Create(), "import", "peft", "--adapter", TempFolder.FullName, "-o", Out("b.gguf"), "--type", "q4");
         Assert.That(badType.Error, Does.Contain("--type 'q4' is not one of f32, f16 or bf16"));
     }
 
