@@ -2,7 +2,11 @@ using System.Diagnostics;
 
 namespace Crayon.Tests.Support;
 
-/// <summary>Runs the real `crayon` tool (Crayon.Cli.dll beside the tests) as a child process.</summary>
+/// <summary>
+/// Runs the real `crayon` tool (Crayon.Cli.dll beside the tests) as a child process: for what needs a
+/// fresh process (llama.cpp loads once per process; environment variables such as CRAYON_LLAMA_LIB_DIR).
+/// In-process runs go through Cli/CliRunner.
+/// </summary>
 public static class CrayonCli
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);

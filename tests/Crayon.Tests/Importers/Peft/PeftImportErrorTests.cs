@@ -2,21 +2,14 @@ using Crayon.Formats;
 using Crayon.Formats.Safetensors;
 using Crayon.Importers.Peft;
 using Crayon.Tests.Formats.Safetensors;
+using Crayon.Tests.Support;
 using NUnit.Framework;
 
 namespace Crayon.Tests.Importers.Peft;
 
 /// <summary>Small PEFT folders built on the fly: configurations and tensors llama.cpp cannot express are refused by name.</summary>
-public class PeftImportErrorTests
+public class PeftImportErrorTests : TempFolderTest
 {
-    private DirectoryInfo _dir = null!;
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("crayon-peft-");
-
-    [TearDown]
-    public void DeleteFolder() => _dir.Delete(recursive: true);
-
     private const string BaseConfig = """
         {"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ["v_proj", "down_proj"], "use_dora": false,
          "use_rslora": false, "fan_in_fan_out": false, "bias": "none", "rank_pattern": {}, "alpha_pattern": {},
@@ -33,7 +26,7 @@ public class PeftImportErrorTests
 
     private string Folder(string config = BaseConfig, SafetensorsBuilder? weights = null)
     {
-        var dir = _dir.CreateSubdirectory($"a{Guid.NewGuid():N}");
+        var dir = TempFolder.CreateSubdirectory($"a{Guid.NewGuid():N}");
         File.WriteAllText(Path.Combine(dir.FullName, "adapter_config.json"), config);
         (weights ?? Tiny()).WriteTo(Path.Combine(dir.FullName, "adapter_model.safetensors"));
         return dir.FullName;
@@ -80,8 +73,8 @@ public class PeftImportErrorTests
     [Test]
     public void MissingFilesAreNamed()
     {
-        Assert.That(() => PeftImporter.Import(Path.Combine(_dir.FullName, "nope")), Throws.InstanceOf<DirectoryNotFoundException>());
-        var noConfig = _dir.CreateSubdirectory("noconfig").FullName;
+        Assert.That(() => PeftImporter.Import(PathIn("nope")), Throws.InstanceOf<DirectoryNotFoundException>());
+        var noConfig = TempFolder.CreateSubdirectory("noconfig").FullName;
         Assert.That(() => PeftImporter.Import(noConfig), Throws.InstanceOf<FileNotFoundException>().With.Message.Contains("adapter_config.json"));
         var pickle = Folder();
         File.Move(Path.Combine(pickle, "adapter_model.safetensors"), Path.Combine(pickle, "adapter_model.bin"));
