@@ -1,25 +1,30 @@
-using Crayon.Adapters;
-using Crayon.Importers.Peft;
+using Crayon.Cli.Commands;
 using Crayon.Llama;
+using Crayon.Tests.Cli;
 using Crayon.Tests.Support;
 using NUnit.Framework;
 
 namespace Crayon.Tests.Llama;
 
-/// <summary>A real PEFT adapter, converted by our importer, runs in llama.cpp on a model of its base's exact shape.</summary>
-public class PeftAdapterTests
+/// <summary>
+/// Real PEFT adapters, converted by `crayon import peft`, run in llama.cpp on a random model of their
+/// base's exact shape (SmolLM-135M).
+/// </summary>
+public class PeftAdapterTests : TempFolderTest
 {
-    [Test]
-    public void ARealPeftAdapterChangesTheLogitsAndScaleZeroRestoresTheBase()
+    [TestCase("adapters/peft-smollm135m-medflash-5ep")]
+    [TestCase("adapters/peft-smollm135m-medflash-100ep")]
+    public void AConvertedPeftAdapterChangesTheLogitsAndScaleZeroRestoresTheBase(string folder)
     {
-        var folder = TestData.Require("adapters/peft-smollm135m-medflash-5ep");
+        var peft = TestData.Require(folder);
+        var converted = PathIn("adapter.gguf");
+        var (exit, _, error) = CliRunner.Run(ImportCommand.Create(), "import", "peft", "--adapter", peft, "--base", SmolLmShapedModel.Path, "-o", converted);
+        Assert.That(exit, Is.EqualTo(0), error);
+
         LlamaTestRuntime.Ensure();
         using var model = LlamaModel.Load(SmolLmShapedModel.Path, LlamaTestRuntime.Cpu);
         Assert.That((model.EmbeddingSize, model.LayerCount, model.HeadCount, model.HeadCountKv), Is.EqualTo((576, 30, 9, 3)));
-        var converted = PeftImporter.Import(folder);
-        Assert.That(converted.Pairs, Has.Count.EqualTo(60));
-        using var adapter = LlamaAdapter.Load(model, LoraAdapterGguf.ToBytes(converted), "medflash-5ep");
-
+        using var adapter = LlamaAdapter.Load(model, converted);
         using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 64 });
         var tokens = model.Tokenizer.Tokenize("the patient has a fever");
         var baseLogits = context.EvaluateLogits(tokens);
