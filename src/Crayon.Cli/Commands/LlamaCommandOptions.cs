@@ -40,7 +40,12 @@ internal sealed class LlamaCommandOptions
         Threads = result.GetValue(Threads),
     };
 
-    public LlamaModel LoadModel(ParseResult result)
+    public LlamaModel LoadModel(ParseResult result) => LlamaModel.Load(result.GetValue(Model)!, ModelOptions(result));
+
+    /// <summary>A model from a GGUF image in memory (e.g. one made on the fly), with the command's backend options.</summary>
+    public LlamaModel LoadModel(ParseResult result, ReadOnlyMemory<byte> gguf, string name) => LlamaModel.Load(gguf, name, ModelOptions(result));
+
+    private LlamaModelOptions ModelOptions(ParseResult result)
     {
         LlamaRuntime.Initialize(new LlamaRuntimeOptions
         {
@@ -54,7 +59,7 @@ internal sealed class LlamaCommandOptions
             "vulkan" => LlamaBackend.Vulkan,
             var other => throw new ArgumentException($"--backend must be auto, cpu or vulkan, not '{other}'"),
         };
-        return LlamaModel.Load(result.GetValue(Model)!, new LlamaModelOptions { Backend = backend, GpuLayers = result.GetValue(GpuLayers) });
+        return new LlamaModelOptions { Backend = backend, GpuLayers = result.GetValue(GpuLayers) };
     }
 
     /// <summary>Loads every --lora and applies them together (runtime mix) to <paramref name="context"/>, which then holds them.</summary>
