@@ -50,6 +50,39 @@ public class AdapterSwapTests
          (Regex.IsMatch(line, @"\bopen(at2?)?\(") && Regex.IsMatch(line, @"O_(CREAT|WRONLY|RDWR|TRUNC|TMPFILE)")));
 
     [Test]
+    public void ARequestInFlightKeepsItsAdapterSetAndTheOldAdapterIsFreedAfterIt()
+    {
+        using var model = TinyModel.LoadCpu();
+        var a = LlamaAdapter.Load(model, TinyModel.RandomAdapterBytes(seed: 31, magnitude: 3f), "A");
+        var b = LlamaAdapter.Load(model, TinyModel.RandomAdapterBytes(seed: 32, magnitude: 3f), "B");
+        float[] Reference(LlamaAdapter adapter)
+        {
+            using var context = model.CreateContext(Small);
+            context.ApplyAdapters(AdapterSet.Single(adapter));
+            return context.EvaluateLogits("The end");
+        }
+        var (withA, withB) = (Reference(a), Reference(b));
+
+        using var engine = new LlamaEngine(model, new LlamaEngineOptions { MaxContexts = 2, Context = Small });
+        engine.SetAdapters(AdapterSet.Single(a));
+        a.Dispose();
+        var first = engine.Acquire();
+        engine.SetAdapters(AdapterSet.Single(b)); // swap while the first request is in flight
+        b.Dispose();
+        Assert.That(a.IsFreed, Is.False, "the request in flight still uses A");
+        Assert.That(first.Context.EvaluateLogits("The end"), Is.EqualTo(withA));
+        using (var second = engine.Acquire())
+        {
+            Assert.That(second.Adapters.Entries[0].Adapter, Is.SameAs(b));
+            Assert.That(second.Context.EvaluateLogits("The end"), Is.EqualTo(withB));
+        }
+        Assert.That(first.Context.EvaluateLogits("The end"), Is.EqualTo(withA), "still A after the other request");
+        first.Dispose();
+        Assert.That(a.IsFreed, Is.True, "A is freed once its last request ended");
+        Assert.That(b.IsFreed, Is.False);
+    }
+
+    [Test]
     public void AThousandSwapsDuringGenerationNeverCrashLeakOrMixAdapters()
     {
         using var model = TinyModel.LoadCpu();
