@@ -9,7 +9,7 @@ namespace Crayon.Tests.Llama;
 /// <summary>Hot swap from memory: no file, the same numbers as from a file, and no crash, leak or mixing under load.</summary>
 public class AdapterSwapTests
 {
-    private static readonly LlamaContextOptions Small = new() { ContextLength = 128, Threads = 1 };
+    private static readonly LlamaContextOptions Small = LlamaTestRuntime.Context(128);
 
     [Test]
     public void LoadingFromMemoryCreatesOrWritesNoFile()

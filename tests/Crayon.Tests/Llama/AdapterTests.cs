@@ -7,7 +7,7 @@ namespace Crayon.Tests.Llama;
 
 public class AdapterTests
 {
-    private static readonly LlamaContextOptions Small = new() { ContextLength = 256 };
+    private static readonly LlamaContextOptions Small = LlamaTestRuntime.Context(256);
 
     private static string WriteTemp(byte[] bytes, string name)
     {

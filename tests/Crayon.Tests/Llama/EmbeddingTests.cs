@@ -9,7 +9,7 @@ public class EmbeddingTests
     public void TheQuerySignalIsTheMeanPreRopeFirstLayerQueryOverAllTokens()
     {
         using var model = TinyModel.LoadCpu();
-        using var embedder = new LlamaEmbedder(model);
+        using var embedder = new LlamaEmbedder(model, LlamaTestRuntime.Context());
         // Before RoPE, layer 0's query of a token depends on that token only (Wq · norm(embedding)), so the mean
         // over tokens ignores their order; after RoPE it would not, and neither does the causal hidden state.
         var forward = embedder.EmbedBoth("alpha beta gamma delta");
@@ -37,8 +37,8 @@ public class EmbeddingTests
     public void LongTextsSpanningSeveralBatchesEmbedAsOne()
     {
         using var model = TinyModel.LoadCpu();
-        using var chunked = new LlamaEmbedder(model, new LlamaContextOptions { ContextLength = 256, BatchSize = 3 });
-        using var whole = new LlamaEmbedder(model, new LlamaContextOptions { ContextLength = 256, BatchSize = 256 });
+        using var chunked = new LlamaEmbedder(model, LlamaTestRuntime.Context(256, 3));
+        using var whole = new LlamaEmbedder(model, LlamaTestRuntime.Context(256, 256));
         const string text = "one two three four five six seven eight nine ten eleven";
         var a = chunked.EmbedBoth(text);
         var b = whole.EmbedBoth(text);
@@ -52,8 +52,8 @@ public class EmbeddingTests
         Assume.That(LlamaTestRuntime.Ensure().Devices.Any(d => d.Backend == "Vulkan"), "no Vulkan device");
         using var cpu = TinyModel.LoadCpu();
         using var vulkan = LlamaModel.Load(TinyModel.Path, new LlamaModelOptions { Backend = LlamaBackend.Vulkan });
-        using var onCpu = new LlamaEmbedder(cpu);
-        using var onVulkan = new LlamaEmbedder(vulkan);
+        using var onCpu = new LlamaEmbedder(cpu, LlamaTestRuntime.Context());
+        using var onVulkan = new LlamaEmbedder(vulkan, LlamaTestRuntime.Context());
         var expected = onCpu.EmbedBoth("the tensor lives in device memory");
         var actual = onVulkan.EmbedBoth("the tensor lives in device memory");
         Assert.That(actual.Query, Is.EqualTo(expected.Query).Within(2e-3));

@@ -5,7 +5,7 @@ namespace Crayon.Tests.Llama;
 
 public class GenerationTests
 {
-    private static readonly LlamaContextOptions Small = new() { ContextLength = 256, Threads = 2 };
+    private static readonly LlamaContextOptions Small = LlamaTestRuntime.Context(256);
 
     [Test]
     public void GreedyGenerationIsDeterministicAndStreamsTheSameText()

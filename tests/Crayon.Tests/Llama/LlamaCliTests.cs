@@ -21,7 +21,7 @@ public class LlamaCliTests
     public void GenerateContinuesStories260KLikeRunC(string backend)
     {
         TestData.Require("models/stories260K.bin");
-        var result = CrayonCli.Run(Lavapipe, "generate", "--model", Stories.Value, "--greedy", "-n", "32", "--backend", backend, "Once upon a time");
+        var result = CrayonCli.Run(Lavapipe, "generate", "--model", Stories.Value, "--greedy", "-n", "32", "--backend", backend, "--threads", "1", "Once upon a time");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
         Assert.That(result.Stdout, Does.StartWith(", there was a little girl named Lily. She loved to play outside in the park"));
     }
@@ -30,12 +30,12 @@ public class LlamaCliTests
     public void ScorePicksTheLikeliestChoiceAndEmbedPrintsAVector()
     {
         TestData.Require("models/stories260K.bin");
-        var score = CrayonCli.Run("score", "--model", Stories.Value, "--backend", "cpu", "--prompt", "Once upon a time, there was a little",
+        var score = CrayonCli.Run("score", "--model", Stories.Value, "--backend", "cpu", "--threads", "1", "--prompt", "Once upon a time, there was a little",
             "--choice", " girl", "--choice", " xylophone quantum");
         Assert.That(score.ExitCode, Is.EqualTo(0), score.Stderr);
         Assert.That(score.Stdout, Does.Contain("best: 0 ( girl)"));
 
-        var embed = CrayonCli.Run("embed", "--model", Stories.Value, "--backend", "cpu", "--signal", "query", "Lily played in the park");
+        var embed = CrayonCli.Run("embed", "--model", Stories.Value, "--backend", "cpu", "--threads", "1", "--signal", "query", "Lily played in the park");
         Assert.That(embed.ExitCode, Is.EqualTo(0), embed.Stderr);
         var values = embed.Stdout.Trim().TrimStart('[').TrimEnd(']').Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.That(values, Has.Length.EqualTo(64)); // 8 heads × 8
@@ -72,8 +72,8 @@ public class LlamaCliTests
                 File.CreateSymbolicLink(Path.Combine(folder, name), file);
             }
             var result = CrayonCli.Run(new Dictionary<string, string> { ["CRAYON_LLAMA_LIB_DIR"] = folder },
-                "generate", "--model", TinyModel.Path, "--greedy", "-n", "8", "--backend", "cpu", "Once upon a time");
-            var reference = CrayonCli.Run("generate", "--model", TinyModel.Path, "--greedy", "-n", "8", "--backend", "cpu", "Once upon a time");
+                "generate", "--model", TinyModel.Path, "--greedy", "-n", "8", "--backend", "cpu", "--threads", "1", "Once upon a time");
+            var reference = CrayonCli.Run("generate", "--model", TinyModel.Path, "--greedy", "-n", "8", "--backend", "cpu", "--threads", "1", "Once upon a time");
             Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
             Assert.That(result.Stdout, Is.EqualTo(reference.Stdout).And.Not.Empty);
         }
@@ -89,7 +89,7 @@ public class LlamaCliTests
         var adapter = Path.Combine(TestContext.CurrentContext.WorkDirectory, "tiny-adapter.gguf");
         Crayon.Adapters.LoraAdapterGguf.WriteFile(TinyModel.RandomAdapter(seed: 1), adapter);
         TestData.Require("models/stories260K.bin");
-        var result = CrayonCli.Run("generate", "--model", Stories.Value, "--backend", "cpu", "--lora", adapter + ":0.5", "hello");
+        var result = CrayonCli.Run("generate", "--model", Stories.Value, "--backend", "cpu", "--threads", "1", "--lora", adapter + ":0.5", "hello");
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr.Trim(), Does.StartWith("crayon: adapter").And.Contain("tiny-adapter.gguf").And.Contain("do not fit"));
     }
@@ -100,7 +100,7 @@ public class LlamaCliTests
         var adapter = Path.Combine(TestContext.CurrentContext.WorkDirectory, "tiny-lora.gguf");
         Crayon.Adapters.LoraAdapterGguf.WriteFile(TinyModel.RandomAdapter(seed: 9, magnitude: 3f), adapter);
         string Generate(params string[] extra) =>
-            CrayonCli.Run(["generate", "--model", TinyModel.Path, "--backend", "cpu", "--greedy", "-n", "8", .. extra, "Once upon a time"]).Stdout;
+            CrayonCli.Run(["generate", "--model", TinyModel.Path, "--backend", "cpu", "--threads", "1", "--greedy", "-n", "8", .. extra, "Once upon a time"]).Stdout;
         var plain = Generate();
         Assert.That(Generate("--lora", adapter + ":0"), Is.EqualTo(plain));
         Assert.That(Generate("--lora", adapter), Is.Not.EqualTo(plain));

@@ -14,8 +14,8 @@ public class ModelLoadingTests
         Assert.That(fromMemory.Architecture, Is.EqualTo("llama"));
         Assert.That(fromMemory.VocabularySize, Is.EqualTo(32000));
         Assert.That(fromMemory.EmbeddingSize, Is.EqualTo(TinyModel.Width));
-        using var a = fromFile.CreateContext(new LlamaContextOptions { ContextLength = 256 });
-        using var b = fromMemory.CreateContext(new LlamaContextOptions { ContextLength = 256 });
+        using var a = fromFile.CreateContext(LlamaTestRuntime.Context(256));
+        using var b = fromMemory.CreateContext(LlamaTestRuntime.Context(256));
         Assert.That(b.EvaluateLogits("Hello there"), Is.EqualTo(a.EvaluateLogits("Hello there")));
     }
 

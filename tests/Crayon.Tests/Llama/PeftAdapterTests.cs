@@ -25,7 +25,7 @@ public class PeftAdapterTests : TempFolderTest
         using var model = LlamaModel.Load(SmolLmShapedModel.Path, LlamaTestRuntime.Cpu);
         Assert.That((model.EmbeddingSize, model.LayerCount, model.HeadCount, model.HeadCountKv), Is.EqualTo((576, 30, 9, 3)));
         using var adapter = LlamaAdapter.Load(model, converted);
-        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 64 });
+        using var context = model.CreateContext(LlamaTestRuntime.Context(64));
         var tokens = model.Tokenizer.Tokenize("the patient has a fever");
         var baseLogits = context.EvaluateLogits(tokens);
         context.ApplyAdapters(AdapterSet.Single(adapter, 1f));

@@ -15,7 +15,7 @@ public class ScoringTests
     public void EachTokenIsScoredByTheLogitsOfEverythingBeforeIt()
     {
         using var model = TinyModel.LoadCpu();
-        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 256 });
+        using var context = model.CreateContext(LlamaTestRuntime.Context(256));
         const string prompt = "The capital of France is";
         var score = context.ScoreContinuation(prompt, " Paris, of course");
         Assert.That(score.Tokens, Has.Length.GreaterThan(2));
@@ -36,7 +36,7 @@ public class ScoringTests
     public void ReusingThePromptCacheGivesTheSameScoresAsScoringAlone()
     {
         using var model = TinyModel.LoadCpu();
-        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 256, BatchSize = 4 });
+        using var context = model.CreateContext(LlamaTestRuntime.Context(256, 4));
         const string prompt = "Question: which animal barks? Answer:";
         string[] choices = [" the dog", " a cat that meows loudly", " the dog", " fish"];
         var together = context.ScoreContinuations(prompt, choices);
@@ -46,7 +46,7 @@ public class ScoringTests
             var alone = context.ScoreContinuation(prompt, choices[i]);
             Assert.That(together[i].TokenLogProbabilities, Is.EqualTo(alone.TokenLogProbabilities).Within(1e-4), choices[i]);
         }
-        using var unbatched = model.CreateContext(new LlamaContextOptions { ContextLength = 256, BatchSize = 512 });
+        using var unbatched = model.CreateContext(LlamaTestRuntime.Context(256, 512));
         var reference = unbatched.ScoreContinuations(prompt, choices);
         for (var i = 0; i < choices.Length; i++)
             Assert.That(together[i].LogLikelihood, Is.EqualTo(reference[i].LogLikelihood).Within(1e-3), "prompt split over 4-token batches");

@@ -27,7 +27,7 @@ public class Stories260KTests
             Assume.That(info.Devices.Any(d => d.Backend == "Vulkan"), "no Vulkan device (lavapipe with GGML_VK_VISIBLE_DEVICES=0)");
         using var model = LlamaModel.Load(Gguf, "stories260K", new LlamaModelOptions { Backend = backend });
         Assert.That(model.Device?.Backend, backend == LlamaBackend.Vulkan ? Is.EqualTo("Vulkan") : Is.Null);
-        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 256 });
+        using var context = model.CreateContext(LlamaTestRuntime.Context(256));
         var text = context.GenerateText("Once upon a time", new GenerationOptions { MaxTokens = 32 });
         Assert.That(text, Does.StartWith(RunCContinuation));
     }
