@@ -84,6 +84,27 @@ public class LlamaCliTests
     }
 
     [Test]
+    public void ABuildWithoutTheNeededApiIsNamedAsSuch()
+    {
+        // "libllama.so" here is a real shared library without llama.h's functions (ggml-base): an incompatible build.
+        var pinned = Crayon.Llama.LlamaRuntime.Initialize().LibraryDirectory;
+        var folder = Directory.CreateTempSubdirectory("crayon-old-llama-").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "libllama.so"), Path.Combine(pinned, "libggml-base.so"));
+            File.CreateSymbolicLink(Path.Combine(folder, "libggml.so"), Directory.GetFiles(pinned, "libggml.*.so")[0]);
+            File.CreateSymbolicLink(Path.Combine(folder, "libggml-base.so"), Path.Combine(pinned, "libggml-base.so"));
+            var result = CrayonCli.Run(new Dictionary<string, string> { ["CRAYON_LLAMA_LIB_DIR"] = folder }, "generate", "--model", TinyModel.Path, "hello");
+            Assert.That(result.ExitCode, Is.EqualTo(1));
+            Assert.That(result.Stderr.Trim(), Does.StartWith("crayon: the llama.cpp build in").And.Contain("llama_set_adapters_lora").And.Contain("v0.5.0"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public void AnAdapterForAnotherModelIsOneClearLine()
     {
         var adapter = Path.Combine(TestContext.CurrentContext.WorkDirectory, "tiny-adapter.gguf");
