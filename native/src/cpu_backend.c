@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpu_kernels.h"
@@ -67,8 +68,17 @@ void crayon_cpu_engine_destroy(crayon_engine *engine) {
     engine->cpu = NULL;
 }
 
+/* Large buffers are 2 MiB aligned and asked for transparent huge pages: a blend streams many
+ * buffers at once, and 4 KiB pages would cost a TLB miss per stream every 4 KiB. */
 static void *allocate_aligned(uint64_t bytes) {
-    return aligned_alloc(64, crayon_align_up(bytes ? bytes : 64, 64));
+    const uint64_t huge = 2ull << 20;
+    if (bytes < huge) return aligned_alloc(64, crayon_align_up(bytes ? bytes : 64, 64));
+    uint64_t rounded = crayon_align_up(bytes, huge);
+    void *memory = aligned_alloc(huge, rounded);
+#ifdef CRAYON_CPU_HUGEPAGES
+    if (memory) madvise(memory, rounded, MADV_HUGEPAGE);
+#endif
+    return memory;
 }
 
 int32_t crayon_cpu_pool_create(crayon_pool *pool) {
