@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* madvise */
 /* The CPU path: same pool layout and semantics as the Vulkan path, computed by worker threads
  * with vectorized kernels. Used when there is no Vulkan device, or when asked for. */
 #include <stdio.h>
@@ -12,7 +13,9 @@
 #include "errors.h"
 
 /* Outputs at least this large are written with streaming stores: they would not stay cached. */
+#ifndef CRAYON_NONTEMPORAL_BYTES
 #define CRAYON_NONTEMPORAL_BYTES (4ull << 20)
+#endif
 
 struct crayon_cpu_engine {
     crayon_workers *workers;
@@ -75,9 +78,7 @@ static void *allocate_aligned(uint64_t bytes) {
     if (bytes < huge) return aligned_alloc(64, crayon_align_up(bytes ? bytes : 64, 64));
     uint64_t rounded = crayon_align_up(bytes, huge);
     void *memory = aligned_alloc(huge, rounded);
-#ifdef CRAYON_CPU_HUGEPAGES
-    if (memory) madvise(memory, rounded, MADV_HUGEPAGE);
-#endif
+    if (memory) madvise(memory, rounded, MADV_HUGEPAGE); /* advice only: failure changes nothing */
     return memory;
 }
 
