@@ -57,6 +57,18 @@ static int32_t check_pool(const crayon_pool *pool) {
     return check_engine(pool->engine);
 }
 
+static int32_t check_adapter(const crayon_layout *layout, uint32_t adapter) {
+    if (adapter < layout->adapter_count) return CRAYON_OK;
+    return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "adapter %u is out of range; the pool has %u adapters", adapter,
+                       layout->adapter_count);
+}
+
+static int32_t check_tensor(const crayon_layout *layout, uint32_t tensor) {
+    if (tensor < layout->tensor_count) return CRAYON_OK;
+    return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "tensor %u is out of range; each adapter has %u tensors", tensor,
+                       layout->tensor_count);
+}
+
 static const crayon_engine_options default_options = {.struct_size = sizeof(crayon_engine_options), .device_index = -1};
 
 static int32_t check_options(const crayon_engine_options **options) {
@@ -106,8 +118,7 @@ CRAYON_API int32_t crayon_devices_select(const crayon_engine_options *options, u
 
 static void engine_release(crayon_engine *engine) {
     if (atomic_fetch_sub(&engine->references, 1) != 1) return;
-    crayon_vk_engine_destroy(engine);
-    crayon_cpu_engine_destroy(engine);
+    if (engine->ops) engine->ops->engine_destroy(engine);
     free(engine);
 }
 
@@ -126,18 +137,14 @@ CRAYON_API int32_t crayon_engine_create(const crayon_engine_options *options, cr
     crayon_engine *engine = engine_new();
     if (!engine) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating the engine");
     if (options->backend == CRAYON_BACKEND_CPU) {
-        engine->backend = CRAYON_BACKEND_CPU;
         status = crayon_cpu_engine_create(engine, options);
     } else {
-        engine->backend = CRAYON_BACKEND_VULKAN;
         status = crayon_vk_engine_create(engine, options);
         if (auto_falls_back(options, status)) {
-            crayon_vk_engine_destroy(engine);
             engine_release(engine);
             engine = engine_new();
             if (!engine) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating the engine");
             crayon_error_clear();
-            engine->backend = CRAYON_BACKEND_CPU;
             status = crayon_cpu_engine_create(engine, options);
         }
     }
@@ -177,8 +184,7 @@ CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t by
                                          (unsigned long long)bytes);
     if (repetitions == 0 || repetitions > 10000)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "repetitions %u is outside 1..10000", repetitions);
-    return engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_measure_copy(engine, bytes, repetitions, result)
-                                                    : crayon_cpu_measure_copy(engine, bytes, repetitions, result);
+    return engine->ops->measure_copy(engine, bytes, repetitions, result);
 }
 
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **out) {
@@ -200,7 +206,7 @@ CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_d
     }
     atomic_fetch_add(&engine->references, 1);
     pool->engine = engine;
-    status = engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_pool_create(pool) : crayon_cpu_pool_create(pool);
+    status = engine->ops->pool_create(pool);
     if (status != CRAYON_OK) {
         crayon_pool_destroy(pool);
         return status;
@@ -212,8 +218,7 @@ CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_d
 CRAYON_API void crayon_pool_destroy(crayon_pool *pool) {
     if (!pool) return;
     crayon_engine *engine = pool->engine;
-    if (engine->backend == CRAYON_BACKEND_VULKAN) crayon_vk_pool_destroy(pool);
-    else crayon_cpu_pool_destroy(pool);
+    engine->ops->pool_destroy(pool);
     crayon_layout_free(&pool->layout);
     free(pool);
     engine_release(engine);
@@ -223,38 +228,30 @@ CRAYON_API int32_t crayon_pool_upload(crayon_pool *pool, uint32_t adapter, uint3
                                       const float *const *data) {
     crayon_error_clear();
     int32_t status = check_pool(pool);
+    if (status == CRAYON_OK) status = check_adapter(&pool->layout, adapter);
     if (status != CRAYON_OK) return status;
     const crayon_layout *layout = &pool->layout;
-    if (adapter >= layout->adapter_count)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "adapter %u is out of range; the pool has %u adapters", adapter,
-                           layout->adapter_count);
     if (tensor_count == 0 || first_tensor >= layout->tensor_count || tensor_count > layout->tensor_count - first_tensor)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "tensors %u..%u are out of range; each adapter has %u tensors",
                            first_tensor, first_tensor + tensor_count - 1, layout->tensor_count);
     if (!data) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "data is NULL");
     for (uint32_t t = 0; t < tensor_count; ++t)
         if (!data[t]) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "data for tensor %u is NULL", first_tensor + t);
-    return pool->engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_pool_upload(pool, adapter, first_tensor, tensor_count, data)
-                                                          : crayon_cpu_pool_upload(pool, adapter, first_tensor, tensor_count, data);
+    return pool->engine->ops->pool_upload(pool, adapter, first_tensor, tensor_count, data);
 }
 
 CRAYON_API int32_t crayon_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out, uint64_t out_count) {
     crayon_error_clear();
     int32_t status = check_pool(pool);
+    if (status == CRAYON_OK) status = check_adapter(&pool->layout, adapter);
+    if (status == CRAYON_OK) status = check_tensor(&pool->layout, tensor);
     if (status != CRAYON_OK) return status;
     const crayon_layout *layout = &pool->layout;
-    if (adapter >= layout->adapter_count)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "adapter %u is out of range; the pool has %u adapters", adapter,
-                           layout->adapter_count);
-    if (tensor >= layout->tensor_count)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "tensor %u is out of range; each adapter has %u tensors", tensor,
-                           layout->tensor_count);
     uint64_t elements = crayon_tensor_elements(&layout->tensors[tensor]);
     if (!out || out_count < elements)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "out holds %llu floats; tensor %u has %llu", (unsigned long long)out_count,
                            tensor, (unsigned long long)elements);
-    return pool->engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_pool_read_tensor(pool, adapter, tensor, out)
-                                                          : crayon_cpu_pool_read_tensor(pool, adapter, tensor, out);
+    return pool->engine->ops->pool_read_tensor(pool, adapter, tensor, out);
 }
 
 CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t mode, uint32_t selection_count, uint32_t tensor,
@@ -264,9 +261,8 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
     if (status != CRAYON_OK) return status;
     if (!elements) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "elements is NULL");
     if (mode > CRAYON_BLEND_CONCAT) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u is not linear (0) or concat (1)", mode);
-    if (tensor >= pool->layout.tensor_count)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "tensor %u is out of range; each adapter has %u tensors", tensor,
-                           pool->layout.tensor_count);
+    status = check_tensor(&pool->layout, tensor);
+    if (status != CRAYON_OK) return status;
     if (mode == CRAYON_BLEND_CONCAT && (selection_count == 0 || selection_count > pool->layout.adapter_count))
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "concat selection_count %u must be between 1 and %u", selection_count,
                            pool->layout.adapter_count);
@@ -289,8 +285,7 @@ CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *r
         memset(timings, 0, sizeof *timings);
         timings->struct_size = sizeof *timings;
     }
-    status = pool->engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_blend(pool, request, outputs, timings)
-                                                            : crayon_cpu_blend(pool, request, outputs, timings);
+    status = pool->engine->ops->blend(pool, request, outputs, timings);
     if (timings) timings->total_host_ns = crayon_now_ns() - started;
     return status;
 }
@@ -309,6 +304,5 @@ CRAYON_API int32_t crayon_testing_poison_output(crayon_pool *pool, float value) 
     crayon_error_clear();
     int32_t status = check_pool(pool);
     if (status != CRAYON_OK) return status;
-    return pool->engine->backend == CRAYON_BACKEND_VULKAN ? crayon_vk_poison_output(pool, value)
-                                                          : crayon_cpu_poison_output(pool, value);
+    return pool->engine->ops->poison_output(pool, value);
 }

@@ -27,44 +27,7 @@ struct crayon_cpu_pool {
     uint64_t output_capacity;
 };
 
-int32_t crayon_cpu_engine_create(crayon_engine *engine, const crayon_engine_options *options) {
-    crayon_cpu_engine *cpu = calloc(1, sizeof *cpu);
-    if (!cpu) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating the engine");
-    engine->cpu = cpu;
-    uint32_t threads = options->cpu_threads ? options->cpu_threads : crayon_online_cores();
-    if (threads > 1024) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "cpu_threads %u exceeds the limit 1024", threads);
-    cpu->workers = crayon_workers_create(threads);
-    if (!cpu->workers) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "could not start %u worker threads", threads);
-
-    crayon_device_info *info = &engine->info;
-    info->backend = CRAYON_BACKEND_CPU;
-    info->device_type = CRAYON_DEVICE_CPU;
-    snprintf(info->name, sizeof info->name, "CPU");
-    FILE *cpuinfo = fopen("/proc/cpuinfo", "r");
-    if (cpuinfo) {
-        char line[512];
-        while (fgets(line, sizeof line, cpuinfo))
-            if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-                char *model = strchr(line, ':') + 2;
-                model[strcspn(model, "\n")] = '\0';
-                snprintf(info->name, sizeof info->name, "%s", model);
-                break;
-            }
-        fclose(cpuinfo);
-    }
-    snprintf(info->driver, sizeof info->driver, "crayon CPU kernels (%s)",
-             crayon_cpu_features() & CRAYON_FEATURE_CPU_AVX512 ? "AVX-512"
-             : crayon_cpu_features() & CRAYON_FEATURE_CPU_AVX2 ? "AVX2" : "portable C");
-    info->features = CRAYON_FEATURE_USABLE | crayon_cpu_features();
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    info->memory_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
-    info->max_allocation_bytes = info->memory_bytes;
-    info->subgroup_size = crayon_cpu_simd_width();
-    info->threads = threads;
-    return CRAYON_OK;
-}
-
-void crayon_cpu_engine_destroy(crayon_engine *engine) {
+static void crayon_cpu_engine_destroy(crayon_engine *engine) {
     if (!engine->cpu) return;
     crayon_workers_destroy(engine->cpu->workers);
     free(engine->cpu);
@@ -82,7 +45,7 @@ static void *allocate_aligned(uint64_t bytes) {
     return memory;
 }
 
-int32_t crayon_cpu_pool_create(crayon_pool *pool) {
+static int32_t crayon_cpu_pool_create(crayon_pool *pool) {
     const crayon_layout *layout = &pool->layout;
     crayon_cpu_pool *cp = calloc(1, sizeof *cp);
     if (!cp) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating a pool");
@@ -100,7 +63,7 @@ int32_t crayon_cpu_pool_create(crayon_pool *pool) {
     return CRAYON_OK;
 }
 
-void crayon_cpu_pool_destroy(crayon_pool *pool) {
+static void crayon_cpu_pool_destroy(crayon_pool *pool) {
     crayon_cpu_pool *cp = pool->cpu;
     if (!cp) return;
     if (cp->adapters)
@@ -111,7 +74,7 @@ void crayon_cpu_pool_destroy(crayon_pool *pool) {
     pool->cpu = NULL;
 }
 
-int32_t crayon_cpu_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data) {
+static int32_t crayon_cpu_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data) {
     const crayon_layout *layout = &pool->layout;
     char *base = pool->cpu->adapters[adapter];
     for (uint32_t t = first; t < first + count; ++t)
@@ -120,7 +83,7 @@ int32_t crayon_cpu_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t fir
     return CRAYON_OK;
 }
 
-int32_t crayon_cpu_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out) {
+static int32_t crayon_cpu_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out) {
     const crayon_layout *layout = &pool->layout;
     const char *base = pool->cpu->adapters[adapter];
     crayon_cpu_from_storage(out, base + layout->offsets[tensor] * layout->storage_bytes,
@@ -138,7 +101,7 @@ static int32_t ensure_output(crayon_cpu_pool *cp, uint64_t elements) {
     return CRAYON_OK;
 }
 
-int32_t crayon_cpu_poison_output(crayon_pool *pool, float value) {
+static int32_t crayon_cpu_poison_output(crayon_pool *pool, float value) {
     uint64_t largest;
     crayon_layout_output_offsets(&pool->layout, CRAYON_BLEND_CONCAT, pool->layout.adapter_count, NULL, &largest);
     int32_t status = ensure_output(pool->cpu, largest);
@@ -226,7 +189,7 @@ static void concat_task(void *context, uint32_t worker, uint32_t workers) {
     }
 }
 
-int32_t crayon_cpu_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
+static int32_t crayon_cpu_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
                          crayon_blend_timings *timings) {
     const crayon_layout *layout = &pool->layout;
     crayon_cpu_pool *cp = pool->cpu;
@@ -275,7 +238,7 @@ static int compare_u64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-int32_t crayon_cpu_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result) {
+static int32_t crayon_cpu_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result) {
     char *source = allocate_aligned(bytes), *target = allocate_aligned(bytes);
     uint64_t *times = calloc(repetitions, sizeof *times);
     if (!source || !target || !times) {
@@ -303,3 +266,54 @@ int32_t crayon_cpu_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t 
     free(times);
     return CRAYON_OK;
 }
+
+const crayon_backend_ops crayon_cpu_ops = {
+    .engine_destroy = crayon_cpu_engine_destroy,
+    .measure_copy = crayon_cpu_measure_copy,
+    .pool_create = crayon_cpu_pool_create,
+    .pool_destroy = crayon_cpu_pool_destroy,
+    .pool_upload = crayon_cpu_pool_upload,
+    .pool_read_tensor = crayon_cpu_pool_read_tensor,
+    .blend = crayon_cpu_blend,
+    .poison_output = crayon_cpu_poison_output,
+};
+
+int32_t crayon_cpu_engine_create(crayon_engine *engine, const crayon_engine_options *options) {
+    engine->backend = CRAYON_BACKEND_CPU;
+    engine->ops = &crayon_cpu_ops;
+    crayon_cpu_engine *cpu = calloc(1, sizeof *cpu);
+    if (!cpu) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating the engine");
+    engine->cpu = cpu;
+    uint32_t threads = options->cpu_threads ? options->cpu_threads : crayon_online_cores();
+    if (threads > 1024) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "cpu_threads %u exceeds the limit 1024", threads);
+    cpu->workers = crayon_workers_create(threads);
+    if (!cpu->workers) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "could not start %u worker threads", threads);
+
+    crayon_device_info *info = &engine->info;
+    info->backend = CRAYON_BACKEND_CPU;
+    info->device_type = CRAYON_DEVICE_CPU;
+    snprintf(info->name, sizeof info->name, "CPU");
+    FILE *cpuinfo = fopen("/proc/cpuinfo", "r");
+    if (cpuinfo) {
+        char line[512];
+        while (fgets(line, sizeof line, cpuinfo))
+            if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
+                char *model = strchr(line, ':') + 2;
+                model[strcspn(model, "\n")] = '\0';
+                snprintf(info->name, sizeof info->name, "%s", model);
+                break;
+            }
+        fclose(cpuinfo);
+    }
+    snprintf(info->driver, sizeof info->driver, "crayon CPU kernels (%s)",
+             crayon_cpu_features() & CRAYON_FEATURE_CPU_AVX512 ? "AVX-512"
+             : crayon_cpu_features() & CRAYON_FEATURE_CPU_AVX2 ? "AVX2" : "portable C");
+    info->features = CRAYON_FEATURE_USABLE | crayon_cpu_features();
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    info->memory_bytes = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    info->max_allocation_bytes = info->memory_bytes;
+    info->subgroup_size = crayon_cpu_simd_width();
+    info->threads = threads;
+    return CRAYON_OK;
+}
+

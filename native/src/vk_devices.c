@@ -177,46 +177,41 @@ int32_t crayon_vk_choose(const crayon_vk_candidate *candidates, uint32_t count, 
     return CRAYON_OK;
 }
 
+/* A temporary instance and its candidates; the caller frees both (also on failure). */
+static int32_t open_candidates(crayon_vk_functions *fn, VkInstance *instance, crayon_vk_candidate **candidates, uint32_t *count) {
+    *candidates = NULL;
+    *count = 0;
+    int32_t status = crayon_vk_instance_create(fn, instance);
+    if (status == CRAYON_OK) status = crayon_vk_candidates(fn, *instance, candidates, count);
+    return status;
+}
+
+static void close_candidates(crayon_vk_functions *fn, VkInstance instance, crayon_vk_candidate *candidates) {
+    free(candidates);
+    if (instance && fn->vkDestroyInstance) fn->vkDestroyInstance(instance, NULL);
+}
+
 int32_t crayon_vk_devices_list(crayon_device_info *infos, uint32_t capacity, uint32_t *count) {
     crayon_vk_functions fn;
     VkInstance instance;
-    *count = 0;
-    int32_t status = crayon_vk_instance_create(&fn, &instance);
+    crayon_vk_candidate *candidates;
+    int32_t status = open_candidates(&fn, &instance, &candidates, count);
     if (status == CRAYON_ERROR_NO_DEVICE) {
         crayon_error_clear();
-        return CRAYON_OK; /* no Vulkan at all: an empty list */
+        status = CRAYON_OK; /* no Vulkan at all: an empty list */
     }
-    if (status != CRAYON_OK) {
-        if (instance && fn.vkDestroyInstance) fn.vkDestroyInstance(instance, NULL);
-        return status;
-    }
-    crayon_vk_candidate *candidates;
-    uint32_t n;
-    status = crayon_vk_candidates(&fn, instance, &candidates, &n);
-    if (status == CRAYON_OK) {
-        for (uint32_t i = 0; i < n && i < capacity; ++i) infos[i] = candidates[i].info;
-        *count = n;
-        free(candidates);
-    }
-    fn.vkDestroyInstance(instance, NULL);
+    for (uint32_t i = 0; status == CRAYON_OK && i < *count && i < capacity; ++i) infos[i] = candidates[i].info;
+    close_candidates(&fn, instance, candidates);
     return status;
 }
 
 int32_t crayon_vk_devices_select(const crayon_engine_options *options, uint32_t *index) {
     crayon_vk_functions fn;
     VkInstance instance;
-    int32_t status = crayon_vk_instance_create(&fn, &instance);
-    if (status != CRAYON_OK) {
-        if (instance && fn.vkDestroyInstance) fn.vkDestroyInstance(instance, NULL);
-        return status;
-    }
     crayon_vk_candidate *candidates;
-    uint32_t n;
-    status = crayon_vk_candidates(&fn, instance, &candidates, &n);
-    if (status == CRAYON_OK) {
-        status = crayon_vk_choose(candidates, n, options, index);
-        free(candidates);
-    }
-    fn.vkDestroyInstance(instance, NULL);
+    uint32_t count;
+    int32_t status = open_candidates(&fn, &instance, &candidates, &count);
+    if (status == CRAYON_OK) status = crayon_vk_choose(candidates, count, options, index);
+    close_candidates(&fn, instance, candidates);
     return status;
 }

@@ -286,7 +286,20 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     return CRAYON_OK;
 }
 
+const crayon_backend_ops crayon_vk_ops = {
+    .engine_destroy = crayon_vk_engine_destroy,
+    .measure_copy = crayon_vk_measure_copy,
+    .pool_create = crayon_vk_pool_create,
+    .pool_destroy = crayon_vk_pool_destroy,
+    .pool_upload = crayon_vk_pool_upload,
+    .pool_read_tensor = crayon_vk_pool_read_tensor,
+    .blend = crayon_vk_blend,
+    .poison_output = crayon_vk_poison_output,
+};
+
 int32_t crayon_vk_engine_create(crayon_engine *engine, const crayon_engine_options *options) {
+    engine->backend = CRAYON_BACKEND_VULKAN;
+    engine->ops = &crayon_vk_ops;
     crayon_vk_engine *vk = calloc(1, sizeof *vk);
     if (!vk) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory creating the engine");
     engine->vk = vk;

@@ -69,6 +69,16 @@ struct crayon_vk_engine {
     uint32_t max_workgroups;
 };
 
+/* The backend entry points, gathered in crayon_vk_ops (vk_engine.c). */
+void crayon_vk_engine_destroy(crayon_engine *engine);
+int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result);
+int32_t crayon_vk_pool_create(crayon_pool *pool);
+void crayon_vk_pool_destroy(crayon_pool *pool);
+int32_t crayon_vk_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data);
+int32_t crayon_vk_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out);
+int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);
+int32_t crayon_vk_poison_output(crayon_pool *pool, float value);
+
 /* Lists the physical devices with what Crayon needs to know of each. *candidates is malloc'd. */
 int32_t crayon_vk_candidates(crayon_vk_functions *fn, VkInstance instance, crayon_vk_candidate **candidates, uint32_t *count);
 /* Applies the selection rules to the candidates. */

@@ -6,13 +6,7 @@ namespace Crayon.Tests.Blending;
 /// <summary>concat is exact: llama.cpp's (alpha'/rank')·B'A' equals Σ_s w_s (α_s/r) B_s A_s, checked in float64.</summary>
 public class ConcatBlendTests
 {
-    private static IEnumerable<TestCaseData> Cases()
-    {
-        foreach (var backend in new[] { BlendBackend.Vulkan, BlendBackend.Cpu })
-            foreach (var (storage, tolerance) in new[] { (PoolStorage.Float32, 1e-6), (PoolStorage.Float16, 2e-3) })
-                foreach (var n in new[] { 1, 2, 7, 32 })
-                    yield return new TestCaseData(backend, storage, n, tolerance).SetArgDisplayNames(backend.ToString(), storage.ToString(), $"N={n}");
-    }
+    private static IEnumerable<TestCaseData> Cases() => BlendCases.For((PoolStorage.Float32, 1e-6), (PoolStorage.Float16, 2e-3));
 
     [TestCaseSource(nameof(Cases))]
     public void ProductEqualsWeightedSumOfProducts(BlendBackend backend, PoolStorage storage, int n, double tolerance)

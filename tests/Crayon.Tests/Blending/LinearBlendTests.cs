@@ -6,13 +6,7 @@ namespace Crayon.Tests.Blending;
 /// <summary>linear on Vulkan (lavapipe here) and on the CPU path equals the float64 reference.</summary>
 public class LinearBlendTests
 {
-    private static IEnumerable<TestCaseData> Cases()
-    {
-        foreach (var backend in new[] { BlendBackend.Vulkan, BlendBackend.Cpu })
-            foreach (var (storage, tolerance) in new[] { (PoolStorage.Float32, 1e-6), (PoolStorage.Float16, 2e-3), (PoolStorage.BFloat16, 1.6e-2) })
-                foreach (var n in new[] { 1, 2, 7, 32 })
-                    yield return new TestCaseData(backend, storage, n, tolerance).SetArgDisplayNames(backend.ToString(), storage.ToString(), $"N={n}");
-    }
+    private static IEnumerable<TestCaseData> Cases() => BlendCases.For((PoolStorage.Float32, 1e-6), (PoolStorage.Float16, 2e-3), (PoolStorage.BFloat16, 1.6e-2));
 
     [TestCaseSource(nameof(Cases))]
     public void MatchesFloat64Reference(BlendBackend backend, PoolStorage storage, int n, double tolerance)
