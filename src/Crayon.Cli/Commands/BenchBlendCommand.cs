@@ -103,31 +103,67 @@ public static class BenchBlendCommand
         return table;
     }
 
+    /// <summary>Writes the figures with Utf8JsonWriter (no reflection, so trimmed GPU bundles keep working).</summary>
     private static void WriteJson(FileInfo file, MachineInfo machine, IReadOnlyList<BlendDevice> devices, BenchBlendSettings settings,
                                   IReadOnlyList<BlendBandwidthResult> results)
     {
-        var document = new
-        {
-            benchmark = "crayon bench blend",
-            machine,
-            devices = devices.Select(d => new { backend = d.Backend.ToString().ToLowerInvariant(), d.Name, type = d.Type.ToString(), d.Driver, d.ApiVersion, d.Threads }),
-            method = "bytes: blend = pool bytes read + fp32 output bytes written; copy = buffer bytes read + written. " +
-                     "Copy and blend repetitions alternate; each figure is the best repetition. Vulkan copy = compute-shader copy " +
-                     "(transfer = vkCmdCopyBuffer); CPU copy = memcpy split over the worker threads.",
-            settings = new { settings.Repetitions, mode = settings.Mode.ToString().ToLowerInvariant() },
-            results = results.Select(r => new
-            {
-                r.Backend, r.Device, r.Storage, r.Mode, r.Adapters, r.PoolBytes, r.OutputBytes, r.BlendBytesMoved,
-                r.BlendBestMicroseconds, r.BlendMedianMicroseconds, r.BlendGigabytesPerSecond,
-                r.CopyBytes, r.CopyBestMicroseconds, r.CopyGigabytesPerSecond, r.TransferCopyGigabytesPerSecond,
-                r.PercentOfCopy, r.DeviceTimed,
-            }),
-        };
         if (file.Directory is { Exists: false } directory) directory.Create();
-        File.WriteAllText(file.FullName, JsonSerializer.Serialize(document, JsonOptions));
+        using var stream = File.Create(file.FullName);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("benchmark", "crayon bench blend");
+        json.WriteStartObject("machine");
+        json.WriteString("host", machine.Host);
+        json.WriteString("cpu", machine.Cpu);
+        json.WriteNumber("cores", machine.Cores);
+        json.WriteString("os", machine.Os);
+        json.WriteString("runtime", machine.Runtime);
+        json.WriteString("date", machine.Date.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+        json.WriteStartArray("devices");
+        foreach (var d in devices)
+        {
+            json.WriteStartObject();
+            json.WriteString("backend", d.Backend == BlendBackend.Cpu ? "cpu" : "vulkan");
+            json.WriteString("name", d.Name);
+            json.WriteString("type", d.Type.ToString());
+            json.WriteString("driver", d.Driver);
+            json.WriteString("api_version", d.ApiVersion);
+            json.WriteNumber("threads", d.Threads);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteString("method",
+            "bytes: blend = pool bytes read + fp32 output bytes written; copy = buffer bytes read + written. Copy and blend " +
+            "repetitions alternate; each figure is the best repetition. Vulkan copy = compute-shader copy (transfer = " +
+            "vkCmdCopyBuffer); CPU copy = memcpy split over the worker threads.");
+        json.WriteNumber("repetitions", settings.Repetitions);
+        json.WriteStartArray("results");
+        foreach (var r in results)
+        {
+            json.WriteStartObject();
+            json.WriteString("backend", r.Backend);
+            json.WriteString("device", r.Device);
+            json.WriteString("storage", r.Storage);
+            json.WriteString("mode", r.Mode);
+            json.WriteNumber("adapters", r.Adapters);
+            json.WriteNumber("pool_bytes", r.PoolBytes);
+            json.WriteNumber("output_bytes", r.OutputBytes);
+            json.WriteNumber("blend_bytes_moved", r.BlendBytesMoved);
+            json.WriteNumber("blend_best_us", Math.Round(r.BlendBestMicroseconds, 2));
+            json.WriteNumber("blend_median_us", Math.Round(r.BlendMedianMicroseconds, 2));
+            json.WriteNumber("blend_gb_per_s", Math.Round(r.BlendGigabytesPerSecond, 3));
+            json.WriteNumber("copy_bytes", r.CopyBytes);
+            json.WriteNumber("copy_best_us", Math.Round(r.CopyBestMicroseconds, 2));
+            json.WriteNumber("copy_gb_per_s", Math.Round(r.CopyGigabytesPerSecond, 3));
+            if (r.TransferCopyGigabytesPerSecond is { } transfer) json.WriteNumber("transfer_copy_gb_per_s", Math.Round(transfer, 3));
+            json.WriteNumber("percent_of_copy", Math.Round(r.PercentOfCopy, 1));
+            json.WriteBoolean("device_timed", r.DeviceTimed);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static T[] ParseList<T>(string text, string option, Func<string, T> parse)
     {
