@@ -47,9 +47,12 @@ void crayon_cpu_linear(float *dst, const void *const *src, const float *w, uint3
 }
 
 void crayon_cpu_scaled_copy(float *dst, const void *src, float scale, size_t count, uint32_t storage) {
+    const crayon_cpu_isa *vector = current_isa();
     if (storage == CRAYON_STORAGE_F32) {
         const float *x = src;
         for (size_t e = 0; e < count; ++e) dst[e] = scale * x[e];
+    } else if (storage == CRAYON_STORAGE_F16 && vector) {
+        vector->scaled_from_f16(dst, src, scale, count);
     } else {
         for (size_t e = 0; e < count; ++e) dst[e] = scale * load_element(src, e, storage);
     }

@@ -25,6 +25,7 @@ typedef struct crayon_cpu_isa {
     void (*linear)(float *dst, const void *const *src, const float *w, uint32_t n, size_t count,
                    uint32_t storage, int nontemporal);
     void (*to_f16)(uint16_t *dst, const float *src, size_t count);
+    void (*scaled_from_f16)(float *dst, const uint16_t *src, float scale, size_t count);
 } crayon_cpu_isa;
 
 const crayon_cpu_isa *crayon_cpu_isa_x86(void); /* NULL when the CPU has neither */

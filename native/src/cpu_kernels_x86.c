@@ -56,8 +56,8 @@
 #define STORE_F16(p, v) _mm_storeu_si128((__m128i *)(p), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC))
 #include "cpu_linear_x86.inc"
 
-static const crayon_cpu_isa isa_avx512 = {"avx512", CRAYON_FEATURE_CPU_AVX512, 16, linear_avx512, to_f16_avx512};
-static const crayon_cpu_isa isa_avx2 = {"avx2", CRAYON_FEATURE_CPU_AVX2, 8, linear_avx2, to_f16_avx2};
+static const crayon_cpu_isa isa_avx512 = {"avx512", CRAYON_FEATURE_CPU_AVX512, 16, linear_avx512, to_f16_avx512, scaled_from_f16_avx512};
+static const crayon_cpu_isa isa_avx2 = {"avx2", CRAYON_FEATURE_CPU_AVX2, 8, linear_avx2, to_f16_avx2, scaled_from_f16_avx2};
 
 const crayon_cpu_isa *crayon_cpu_isa_x86(void) {
     __builtin_cpu_init();
