@@ -140,7 +140,7 @@ typedef struct crayon_blend_request {
 typedef struct crayon_blend_timings {
     uint32_t struct_size;
     uint32_t flags;
-    uint64_t blend_device_ns;      /* the blend kernel: GPU timestamps, or CPU wall time */
+    uint64_t blend_device_ns;      /* the blend kernel: GPU timestamps (CPU path: wall time; no timestamps: the submission) */
     uint64_t readback_device_ns;   /* device output -> host-visible staging (GPU timestamps) */
     uint64_t readback_host_ns;     /* staging -> caller memory on the host */
     uint64_t total_host_ns;        /* wall time of the whole crayon_blend call */
