@@ -74,7 +74,7 @@ public static class BenchBlendCommand
                     }
         }
         console.Write(Table(results));
-        console.MarkupLine(Markup.Escape($"{machine.Cpu}, {machine.Cores} cores; bytes = pool read + fp32 output written (blend), read + written (copy); best of {settings.Repetitions}."));
+        console.MarkupLine(Markup.Escape($"{machine.Cpu}, {machine.Cores} cores; bytes = pool read + fp32 output written (blend), read + written (copy); best of {settings.Repetitions * BlendBandwidth.SamplesPerRound} samples each, copy and blend alternating."));
         if (json is not null) WriteJson(json, machine, devices, settings, results);
         return results;
     }
@@ -135,7 +135,7 @@ public static class BenchBlendCommand
         json.WriteEndArray();
         json.WriteString("method",
             "bytes: blend = pool bytes read + fp32 output bytes written; copy = buffer bytes read + written. Copy and blend " +
-            "repetitions alternate; each figure is the best repetition. Vulkan copy = compute-shader copy (transfer = " +
+            "repetitions alternate (each repetition: 3 copies, then 3 blends); each figure is the best sample. Vulkan copy = compute-shader copy (transfer = " +
             "vkCmdCopyBuffer); CPU copy = memcpy split over the worker threads.");
         json.WriteNumber("repetitions", settings.Repetitions);
         json.WriteStartArray("results");
