@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Crayon.Benchmarking;
 using Crayon.Blending;
@@ -109,7 +110,7 @@ public static class BenchBlendCommand
     {
         if (file.Directory is { Exists: false } directory) directory.Create();
         using var stream = File.Create(file.FullName);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("benchmark", "crayon bench blend");
         json.WriteStartObject("machine");
