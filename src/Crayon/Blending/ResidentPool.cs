@@ -26,7 +26,7 @@ public sealed class ResidentPool : IDisposable
     public AdapterPool Pool { get; }
     public PoolStorage Storage { get; }
 
-    /// <summary>Blends into a new adapter (see <see cref="BlendMode"/> and <see cref="BlendAlpha"/> for the conventions).</summary>
+    /// <summary>Blends into a new adapter (see <see cref="BlendMode"/> and <see cref="BlendedLoraAlpha"/> for the conventions).</summary>
     /// <param name="weights">One finite weight per adapter of the pool (negative and zero allowed).</param>
     /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>
     public BlendResult Blend(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
@@ -71,7 +71,7 @@ public sealed class ResidentPool : IDisposable
         {
             ["general.name"] = $"crayon {(mode == BlendMode.Concat ? "concat" : "linear")} blend of {stacked}",
         };
-        return new LoraAdapter(Pool.Architecture, BlendAlpha.For(Pool, mode, stacked), pairs, metadata);
+        return new LoraAdapter(Pool.Architecture, BlendedLoraAlpha.For(Pool, mode, stacked), pairs, metadata);
     }
 
     /// <summary>A stored tensor (pool order: A then B of each target) as the device holds it, after storage rounding.</summary>

@@ -14,7 +14,7 @@ namespace Crayon.Blending;
 /// and a weight w on its own contributes w²; the cross terms remain.</item>
 /// </list>
 /// </summary>
-public static class BlendAlpha
+public static class BlendedLoraAlpha
 {
     public static float For(AdapterPool pool, BlendMode mode, int stacked) =>
         mode == BlendMode.Concat ? pool.ReferenceAlpha * stacked : pool.ReferenceAlpha;
