@@ -23,21 +23,24 @@ public static class DevicesCommand
         var devices = BlendDevices.List();
         var (backend, index) = BlendDevices.Choose();
         using var cpuBlender = Blender.Create(new BlenderOptions { Backend = BlendBackend.Cpu });
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("", "index", "name", "type", "memory", "features", "driver");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "index", "name", "type", "memory", "features");
+        var drivers = new List<string>();
         foreach (var d in devices)
         {
             var chosen = backend == BlendBackend.Vulkan && index == d.Index;
             table.AddRow(chosen ? "[green]auto[/]" : "", d.Index.ToString(), Markup.Escape(d.Name), Describe(d), Gib(d.MemoryBytes),
-                         Markup.Escape(Features(d)), Markup.Escape($"Vulkan {d.ApiVersion}, {d.Driver}"));
+                         Markup.Escape(Features(d)));
+            drivers.Add($"{d.Index}: Vulkan {d.ApiVersion}, {d.Driver}");
         }
         var cpu = cpuBlender.Device;
         table.AddRow(backend == BlendBackend.Cpu ? "[green]auto[/]" : "", "cpu", Markup.Escape(cpu.Name), "CPU path", Gib(cpu.MemoryBytes),
-                     Markup.Escape(Features(cpu)), Markup.Escape($"{cpu.Driver}, {cpu.Threads} threads"));
+                     Markup.Escape(Features(cpu)));
+        drivers.Add($"cpu: {cpu.Driver}, {cpu.Threads} threads");
         console.Write(table);
+        foreach (var line in drivers) console.MarkupLine(Markup.Escape("  " + line));
         console.MarkupLine(devices.Count == 0
             ? "No Vulkan device: blends run on the CPU path."
-            : "Choose another with [bold]--device <index|name>[/] or [bold]--backend cpu[/].");
+            : "Blending commands take [bold]--device <index|name>[/] to pick another Vulkan device.");
     }
 
     private static string Describe(BlendDevice d) => d.Usable ? d.Type.ToString() : $"{d.Type} (not usable)";

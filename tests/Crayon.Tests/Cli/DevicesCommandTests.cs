@@ -17,10 +17,11 @@ public class DevicesCommandTests
         DevicesCommand.Render(console.Console);
 
         var device = BlendDevices.List().First(d => d.Usable);
-        var lines = console.Text.Split('\n');
-        var deviceLine = lines.Single(l => l.Contains(device.Name[..8]));
-        Assert.That(deviceLine, Does.Contain("auto").And.Contain("Cpu").And.Contain("buffer-device-address").And.Contain("GiB"));
-        Assert.That(lines.Single(l => l.Contains("CPU path")), Does.Not.Contain("auto"));
+        var rows = console.Text.Split('\n').Where(l => l.Contains('│')).ToArray();
+        var deviceRow = rows.Single(l => l.Contains(device.Name[..8]));
+        Assert.That(deviceRow, Does.Contain("auto").And.Contain("Cpu").And.Contain("buffer-device-address").And.Contain("GiB"));
+        Assert.That(rows.Single(l => l.Contains("CPU path")), Does.Not.Contain("auto"));
+        Assert.That(console.Text, Does.Contain($"{device.Index}: Vulkan {device.ApiVersion}, {device.Driver}"));
     }
 
     /// <summary>A machine without any Vulkan driver: the real tool, in a child process whose loader finds no driver.</summary>
