@@ -9,5 +9,6 @@ root.Add(Crayon.Cli.Commands.GgufCommand.Create());
 root.Add(Crayon.Cli.Commands.ModelCommand.Create());
 root.Add(DevicesCommand.Create());
 root.Add(BenchCommand.Create());
+root.Add(BlendCommand.Create());
 
 return await CliHost.RunAsync(root, args);

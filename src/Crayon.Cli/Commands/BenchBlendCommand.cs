@@ -35,16 +35,16 @@ public static class BenchBlendCommand
         command.SetAction(parse =>
         {
             var settings = new BenchBlendSettings(
-                ParseList(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
-                ParseList(parse.GetValue(adapters)!, "--adapters", s => int.Parse(s, CultureInfo.InvariantCulture)),
-                ParseList(parse.GetValue(backends)!, "--backends", ParseBackend),
-                ParseList(parse.GetValue(storages)!, "--storage", ParseStorage),
-                ParseMode(parse.GetValue(mode)!),
+                BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
+                BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", s => int.Parse(s, CultureInfo.InvariantCulture)),
+                BlendOptionParsing.List(parse.GetValue(backends)!, "--backends", b => BlendOptionParsing.Backend(b, "--backends")),
+                BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
+                BlendOptionParsing.Mode(parse.GetValue(mode)!, "--mode"),
                 parse.GetValue(repetitions),
                 parse.GetValue(device),
                 parse.GetValue(threads),
                 new KernelTuning { WorkgroupSize = parse.GetValue(workgroup), LoadsPerThread = parse.GetValue(loads), AdapterUnroll = parse.GetValue(unroll) });
-            Run(settings, parse.GetValue(json), AnsiConsole.Console);
+            Run(settings, parse.GetValue(json), CliConsole.Current());
             return 0;
         });
         return command;
@@ -83,11 +83,7 @@ public static class BenchBlendCommand
     private static BlenderOptions Options(BenchBlendSettings settings, BlendBackend backend)
     {
         if (backend == BlendBackend.Cpu) return new BlenderOptions { Backend = backend, CpuThreads = settings.CpuThreads };
-        var options = new BlenderOptions { Backend = backend, Tuning = settings.Tuning };
-        if (settings.Device is null) return options;
-        return int.TryParse(settings.Device, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-            ? options with { DeviceIndex = index }
-            : options with { DeviceName = settings.Device };
+        return BlendOptionParsing.Device(new BlenderOptions { Backend = backend, Tuning = settings.Tuning }, settings.Device);
     }
 
     private static Table Table(IReadOnlyList<BlendBandwidthResult> results)
@@ -165,49 +161,6 @@ public static class BenchBlendCommand
         json.WriteEndArray();
         json.WriteEndObject();
     }
-
-    private static T[] ParseList<T>(string text, string option, Func<string, T> parse)
-    {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new ArgumentException($"{option} is empty");
-        return parts.Select(p =>
-        {
-            try
-            {
-                return parse(p);
-            }
-            catch (FormatException)
-            {
-                throw new ArgumentException($"{option}: '{p}' is not valid");
-            }
-            catch (OverflowException)
-            {
-                throw new ArgumentException($"{option}: '{p}' is out of range");
-            }
-        }).ToArray();
-    }
-
-    private static BlendBackend ParseBackend(string text) => text.ToLowerInvariant() switch
-    {
-        "vulkan" => BlendBackend.Vulkan,
-        "cpu" => BlendBackend.Cpu,
-        _ => throw new ArgumentException($"--backends: '{text}' is not vulkan or cpu"),
-    };
-
-    private static PoolStorage ParseStorage(string text) => text.ToLowerInvariant() switch
-    {
-        "f32" => PoolStorage.Float32,
-        "f16" => PoolStorage.Float16,
-        "bf16" => PoolStorage.BFloat16,
-        _ => throw new ArgumentException($"--storage: '{text}' is not f32, f16 or bf16"),
-    };
-
-    private static BlendMode ParseMode(string text) => text.ToLowerInvariant() switch
-    {
-        "linear" => BlendMode.Linear,
-        "concat" => BlendMode.Concat,
-        _ => throw new ArgumentException($"--mode: '{text}' is not linear or concat"),
-    };
 }
 
 /// <summary>What `crayon bench blend` sweeps.</summary>

@@ -12,7 +12,7 @@ public static class DevicesCommand
         var command = new Command("devices", "List the devices that can blend (Vulkan and the CPU path) and the one chosen automatically");
         command.SetAction(_ =>
         {
-            Render(AnsiConsole.Console);
+            Render(CliConsole.Current());
             return 0;
         });
         return command;
