@@ -7,6 +7,9 @@ var root = new RootCommand("Crayon: instant LoRA blending and hybrid inference f
 root.Add(Crayon.Cli.Commands.ImportCommand.Create());
 root.Add(Crayon.Cli.Commands.GgufCommand.Create());
 root.Add(Crayon.Cli.Commands.ModelCommand.Create());
+root.Add(DevicesCommand.Create());
+root.Add(BenchCommand.Create());
+root.Add(BlendCommand.Create());
 root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
