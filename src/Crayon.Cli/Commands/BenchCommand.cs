@@ -9,6 +9,7 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Measure performance");
         command.Subcommands.Add(BenchBlendCommand.Create());
+        command.Subcommands.Add(BenchSwapCommand.Create());
         return command;
     }
 }
