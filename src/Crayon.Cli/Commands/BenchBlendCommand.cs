@@ -109,14 +109,7 @@ public static class BenchBlendCommand
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("benchmark", "crayon bench blend");
-        json.WriteStartObject("machine");
-        json.WriteString("host", machine.Host);
-        json.WriteString("cpu", machine.Cpu);
-        json.WriteNumber("cores", machine.Cores);
-        json.WriteString("os", machine.Os);
-        json.WriteString("runtime", machine.Runtime);
-        json.WriteString("date", machine.Date.ToString("O", CultureInfo.InvariantCulture));
-        json.WriteEndObject();
+        machine.WriteJson(json);
         json.WriteStartArray("devices");
         foreach (var d in devices)
         {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace Crayon.Benchmarking;
 
@@ -12,6 +14,19 @@ public sealed record MachineInfo(string Host, string Cpu, int Cores, string Os, 
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
         DateTimeOffset.UtcNow);
+
+    /// <summary>Writes this machine as a JSON object named <paramref name="name"/> (shared by the benchmarks' JSON files).</summary>
+    public void WriteJson(Utf8JsonWriter json, string name = "machine")
+    {
+        json.WriteStartObject(name);
+        json.WriteString("host", Host);
+        json.WriteString("cpu", Cpu);
+        json.WriteNumber("cores", Cores);
+        json.WriteString("os", Os);
+        json.WriteString("runtime", Runtime);
+        json.WriteString("date", Date.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteEndObject();
+    }
 
     private static string CpuModel()
     {

@@ -37,14 +37,7 @@ public sealed record SwapBenchmarkResult(
         using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("benchmark", "swap");
-        json.WriteString("date", Machine.Date.ToString("O"));
-        json.WriteStartObject("machine");
-        json.WriteString("host", Machine.Host);
-        json.WriteString("cpu", Machine.Cpu);
-        json.WriteNumber("cores", Machine.Cores);
-        json.WriteString("os", Machine.Os);
-        json.WriteString("runtime", Machine.Runtime);
-        json.WriteEndObject();
+        Machine.WriteJson(json);
         json.WriteString("model", Model);
         json.WriteString("llama_device", LlamaDevice);
         json.WriteString("blend_device", BlendDevice);
