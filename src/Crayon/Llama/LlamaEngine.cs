@@ -104,10 +104,16 @@ public sealed class LlamaEngine : IDisposable
 
     internal void Return(LlamaContext context)
     {
-        // A context left with a superseded set would keep its adapters alive while idle: drop them now.
-        if (!ReferenceEquals(context.Adapters, Adapters)) context.ApplyAdapters(AdapterSet.None);
-        _idle.Add(context);
-        _slots.Release();
+        try
+        {
+            // A context left with a superseded set would keep its adapters alive while idle: drop them now.
+            if (!ReferenceEquals(context.Adapters, Adapters)) context.ApplyAdapters(AdapterSet.None);
+        }
+        finally
+        {
+            _idle.Add(context);
+            _slots.Release();
+        }
     }
 
     /// <summary>Generates on a pooled context with the adapter set current at the start.</summary>
