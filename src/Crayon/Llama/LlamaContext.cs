@@ -14,7 +14,7 @@ public sealed partial class LlamaContext : IDisposable
     private readonly QueryVectorCapture? _queryCapture;
     private int _busy;
 
-    internal LlamaContext(LlamaModel model, LlamaContextOptions options, bool embeddings = false, bool training = false)
+    internal LlamaContext(LlamaModel model, LlamaContextOptions options, bool embeddings = false)
     {
         Model = model;
         var contextLength = options.ContextLength > 0 ? options.ContextLength : Math.Min(model.TrainContextLength, 4096);
@@ -27,12 +27,6 @@ public sealed partial class LlamaContext : IDisposable
         parameters.n_threads = options.ResolveThreads();
         parameters.n_threads_batch = options.ResolveThreads();
         parameters.no_perf = 1;
-        if (training)
-        {
-            // llama.cpp's trainer wants whole windows per batch and an F32 KV cache (no F16 OUT_PROD backward).
-            parameters.n_ubatch = parameters.n_batch = parameters.n_ctx;
-            parameters.type_k = parameters.type_v = GgmlConstants.TypeF32;
-        }
         if (embeddings)
         {
             _queryCapture = new QueryVectorCapture("Qcur-0", model.QueryWidth, (int)parameters.n_ubatch);

@@ -11,9 +11,8 @@ namespace Crayon.Llama;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
-    private LlamaModel(SafeLlamaModelHandle handle, string name, LlamaDevice? device, GgufLayout layout, bool memoryMapped)
+    private LlamaModel(SafeLlamaModelHandle handle, string name, LlamaDevice? device, GgufLayout layout)
     {
-        IsMemoryMapped = memoryMapped;
         Handle = handle;
         Layout = layout;
         Name = name;
@@ -54,9 +53,6 @@ public sealed class LlamaModel : IDisposable
 
     public LlamaTokenizer Tokenizer { get; }
 
-    /// <summary>Whether the weights are mapped from the file (read-only: such a model cannot be trained).</summary>
-    public bool IsMemoryMapped { get; }
-
     /// <summary>Width of one token's query projection (heads × head size): the query signal's length.</summary>
     public int QueryWidth => HeadCount * (int.TryParse(GetMetadata($"{Architecture}.attention.key_length"), out var headSize)
         ? headSize
@@ -70,7 +66,7 @@ public sealed class LlamaModel : IDisposable
         var device = LlamaRuntime.EnsureInitialized().SelectDevice(options.Backend);
         var handle = WithParameters(options, device, useMmap: options.UseMmap,
             parameters => LlamaApi.llama_model_load_from_file(Path.GetFullPath(path), parameters));
-        return new LlamaModel(handle ?? throw LoadFailed(path), path, device, layout, options.UseMmap);
+        return new LlamaModel(handle ?? throw LoadFailed(path), path, device, layout);
     }
 
     /// <summary>Loads a GGUF image from memory through fmemopen: no file is written.</summary>
@@ -87,7 +83,7 @@ public sealed class LlamaModel : IDisposable
         using var file = SafeMemoryFileHandle.Open(gguf);
         var handle = WithParameters(options, device, useMmap: false,
             parameters => LlamaApi.llama_model_load_from_file_ptr(file, parameters));
-        return new LlamaModel(handle ?? throw LoadFailed(name), name, device, layout, memoryMapped: false);
+        return new LlamaModel(handle ?? throw LoadFailed(name), name, device, layout);
     }
 
     // Our reader checks the header (and that every tensor lies inside the file) before llama.cpp does.
@@ -150,16 +146,6 @@ public sealed class LlamaModel : IDisposable
     }
 
     public LlamaContext CreateContext(LlamaContextOptions? options = null) => new(this, options ?? new LlamaContextOptions());
-
-    /// <summary>Writes the model, with its current (e.g. fine-tuned) weights, as GGUF (llama_model_save_to_file).</summary>
-    public void SaveToFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.GetFullPath(path);
-        if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"cannot save model to '{path}': folder '{folder}' does not exist");
-        LlamaApi.llama_model_save_to_file(Handle, full);
-    }
 
     public void Dispose() => Handle.Dispose();
 

@@ -11,9 +11,6 @@ public class StructLayoutTests
     private static readonly Dictionary<string, long> Constants = new()
     {
         ["GGML_TYPE_F32"] = GgmlConstants.TypeF32,
-        ["GGML_TYPE_I32"] = GgmlConstants.TypeI32,
-        ["GGML_OPT_OPTIMIZER_TYPE_ADAMW"] = LlamaOptParams.OptimizerAdamW,
-        ["GGML_OPT_OPTIMIZER_TYPE_SGD"] = LlamaOptParams.OptimizerSgd,
         ["GGML_OP_ROPE"] = GgmlConstants.OpRope,
         ["GGML_LOG_LEVEL_DEBUG"] = GgmlConstants.LogLevelDebug,
         ["GGML_LOG_LEVEL_INFO"] = GgmlConstants.LogLevelInfo,

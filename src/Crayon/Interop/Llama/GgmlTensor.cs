@@ -29,7 +29,6 @@ internal unsafe struct GgmlTensor
 internal static class GgmlConstants
 {
     public const int TypeF32 = 0;
-    public const int TypeI32 = 26;
     public const int OpRope = 48;
     public const int LogLevelNone = 0;
     public const int LogLevelDebug = 1;
