@@ -13,5 +13,6 @@ root.Add(BlendCommand.Create());
 root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
+root.Add(ServeCommand.Create());
 
 return await CliHost.RunAsync(root, args);

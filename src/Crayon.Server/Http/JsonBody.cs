@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Crayon.Server.Http;
+
+/// <summary>
+/// Reads a request's JSON body under the server's size limit: 415 for another content type, 413 past
+/// the limit (from Content-Length before reading, or while reading a chunked body), 400 for bytes that
+/// are not JSON, with the parser's line and position.
+/// </summary>
+public static class JsonBody
+{
+    public static async Task<JsonDocument> ReadAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
+    {
+        var request = http.Request;
+        if (!IsJson(request.ContentType))
+            throw new ApiException(415, $"the request body must be JSON (Content-Type: application/json), got '{request.ContentType ?? "no content type"}'");
+        if (request.ContentLength > maxBytes) throw TooLarge(request.ContentLength.Value, maxBytes);
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(4096);
+                var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes) throw TooLarge(null, maxBytes);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (body size, minimum data rate) surface here with their status code.
+            throw new ApiException(e.StatusCode, $"the request body could not be read: {e.Message}");
+        }
+        if (buffer.WrittenCount == 0) throw new ApiException(400, "the request body is empty; send a JSON object");
+        try
+        {
+            return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+            throw new ApiException(400, $"the request body is not valid JSON{where}: {FirstSentence(e.Message)}");
+        }
+    }
+
+    private static ApiException TooLarge(long? length, long maxBytes) => new(413,
+        (length is { } l ? $"the request body has {l:N0} bytes" : "the request body is larger than allowed") +
+        $"; the server accepts at most {maxBytes:N0} bytes (--max-body)");
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim() is var media &&
+        (media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (end < 0) end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+}
