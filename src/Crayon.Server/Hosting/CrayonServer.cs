@@ -110,6 +110,9 @@ public sealed class CrayonServer : IAsyncDisposable
     /// <summary>Requests being handled now.</summary>
     public int InFlight => _state.InFlight;
 
+    /// <summary>For tests: holding a context of the engine makes admission, timeouts and draining deterministic.</summary>
+    internal ServerState State => _state;
+
     /// <summary>
     /// Graceful shutdown: stop accepting (new requests get 503), let requests in flight finish within the
     /// drain timeout, then cancel them, stop listening and free the model. Safe to call more than once.
