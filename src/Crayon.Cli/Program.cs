@@ -14,5 +14,6 @@ root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
 root.Add(ServeCommand.Create());
+root.Add(AskCommand.Create());
 
 return await CliHost.RunAsync(root, args);

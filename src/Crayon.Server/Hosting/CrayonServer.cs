@@ -91,7 +91,7 @@ public sealed class CrayonServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.DrainLimit(options.MaxBodyBytes); // JsonBody enforces MaxBodyBytes itself
             kestrel.Listen(options.Host, options.Port);
         });
         var app = builder.Build();

@@ -8,15 +8,27 @@ namespace Crayon.Server.Http;
 /// Reads a request's JSON body under the server's size limit: 415 for another content type, 413 past
 /// the limit (from Content-Length before reading, or while reading a chunked body), 400 for bytes that
 /// are not JSON, with the parser's line and position.
+/// <para>
+/// A refused body is not read, but Kestrel drains it after the answer, up to <see cref="DrainLimit"/>,
+/// so the client can finish sending and keep its connection: closing on a client that is still sending
+/// would break its pipe before it reads the 413. Past the drain limit the connection is closed.
+/// </para>
 /// </summary>
 public static class JsonBody
 {
+    /// <summary>The most bytes of a refused body the server swallows to keep the connection (Kestrel's body limit).</summary>
+    public static long DrainLimit(long maxBytes) => Math.Max(4 * maxBytes, 8L << 20);
+
     public static async Task<JsonDocument> ReadAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         var request = http.Request;
         if (!IsJson(request.ContentType))
             throw new ApiException(415, $"the request body must be JSON (Content-Type: application/json), got '{request.ContentType ?? "no content type"}'");
-        if (request.ContentLength > maxBytes) throw TooLarge(request.ContentLength.Value, maxBytes);
+        if (request.ContentLength > maxBytes)
+        {
+            if (request.ContentLength > DrainLimit(maxBytes)) http.Response.Headers.Connection = "close";
+            throw TooLarge(request.ContentLength.Value, maxBytes);
+        }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         try

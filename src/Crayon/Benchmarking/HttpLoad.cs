@@ -52,7 +52,7 @@ public static class HttpLoad
                 catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     statuses.AddOrUpdate(0, 1, (_, n) => n + 1);
-                    failures.Enqueue($"request {i}: {e.GetType().Name}: {e.Message}");
+                    failures.Enqueue($"request {i}: {e.GetType().Name}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
                 }
                 latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             }

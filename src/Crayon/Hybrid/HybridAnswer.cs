@@ -18,6 +18,18 @@ public enum AnswerSource
     DeviceFallback,
 }
 
+/// <summary>How an <see cref="AnswerSource"/> reads in a report.</summary>
+public static class AnswerSources
+{
+    /// <summary>"device", "server" or "device (server failed)".</summary>
+    public static string Describe(this AnswerSource source) => source switch
+    {
+        AnswerSource.Device => "device",
+        AnswerSource.Server => "server",
+        _ => "device (server failed)",
+    };
+}
+
 /// <summary>
 /// One multiple-choice query answered by the hybrid: the choice, who chose it and why, the routing
 /// decision with its signals, what the server call cost, and the scores each side computed.
@@ -39,12 +51,7 @@ public sealed record HybridAnswer(
     };
 
     /// <summary>"device", "server" or "device (server failed)".</summary>
-    public string Where => Source switch
-    {
-        AnswerSource.Device => "device",
-        AnswerSource.Server => "server",
-        _ => "device (server failed)",
-    };
+    public string Where => Source.Describe();
 
     /// <summary>Accuracy credit of the chosen answer against the item's gold index (ties share credit).</summary>
     public double Credit => (Source == AnswerSource.Server ? Server : Device)?.Credit ?? 0;
