@@ -15,9 +15,7 @@ public static class BlendEndpoint
 {
     public static async Task HandleAsync(HttpContext http, ServerState state)
     {
-        BlendRequest request;
-        using (var body = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false))
-            request = BlendRequest.Parse(body.RootElement);
+        var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, BlendRequest.Parse).ConfigureAwait(false);
         var pool = state.Pools.Get(request.Pool);
         if (request.Alpha.Length != pool.Artifact.Count)
             throw ApiException.BadField("alpha", $"has {request.Alpha.Length} weights but pool '{pool.Id}' has {pool.Artifact.Count} adapters; give one weight per adapter");

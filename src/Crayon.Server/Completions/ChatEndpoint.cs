@@ -11,18 +11,12 @@ public static class ChatEndpoint
 {
     public static async Task HandleAsync(HttpContext http, ServerState state)
     {
-        ChatRequest request;
-        using (var body = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false))
-            request = ChatRequest.Parse(body.RootElement, state.Model.Id, state.Model.ContextLength);
+        var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, body => ChatRequest.Parse(body, state.Model.Id, state.Model.ContextLength)).ConfigureAwait(false);
         var prompt = ChatPrompt.Render(request.Messages);
-        using var ticket = state.Admit(state.Generation);
         var id = ResponseIds.Next("chatcmpl");
-        await state.RunAsync(http, async cancel =>
-        {
-            using var session = await state.Model.Engine.AcquireAsync(cancel).ConfigureAwait(false);
-            if (request.Generation.Stream) await StreamAsync(http, state, session.Context, prompt, request, id, cancel).ConfigureAwait(false);
-            else await AnswerAsync(http, state, session.Context, prompt, request, id, cancel).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await state.RunOnContextAsync(http, (context, cancel) => request.Generation.Stream
+            ? StreamAsync(http, state, context, prompt, request, id, cancel)
+            : AnswerAsync(http, state, context, prompt, request, id, cancel)).ConfigureAwait(false);
     }
 
     private static async Task AnswerAsync(HttpContext http, ServerState state, LlamaContext context, string prompt, ChatRequest request, string id, CancellationToken cancel)
@@ -40,21 +34,13 @@ public static class ChatEndpoint
         ChatChunkBody Chunk(ChatMessageBody delta, IReadOnlyList<LoggedToken> tokens, string? finish) => new(id, "chat.completion.chunk", ResponseIds.Now, state.Model.Id,
             [new ChatChunkChoiceBody(0, delta, request.Generation.LogProbabilities is null || tokens.Count == 0 ? null : LogProbsFormat.Chat(tokens), finish)]);
         Guard.Fits(context, prompt, "messages");
-        try
+        await events.GuardAsync(async () =>
         {
             await events.SendAsync(Chunk(new ChatMessageBody("assistant", ""), [], null), cancel).ConfigureAwait(false);
             var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(context, prompt, request.Generation, 0,
                 delta => events.SendAsync(Chunk(new ChatMessageBody(null, delta.Text), delta.Tokens, null), cancel), cancel), "messages").ConfigureAwait(false);
             await events.SendAsync(Chunk(new ChatMessageBody(null, null), [], result.FinishReason), cancel).ConfigureAwait(false);
             await events.DoneAsync(cancel).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (events.Started)
-        {
-            await events.ErrorAsync(e).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (events.Started && !http.RequestAborted.IsCancellationRequested)
-        {
-            await events.ErrorAsync(new ApiException(504, "the answer was cut off: the request reached the server's time limit or the server is shutting down", type: "timeout")).ConfigureAwait(false);
-        }
+        }).ConfigureAwait(false);
     }
 }

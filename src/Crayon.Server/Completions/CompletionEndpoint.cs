@@ -11,17 +11,11 @@ public static class CompletionEndpoint
 {
     public static async Task HandleAsync(HttpContext http, ServerState state)
     {
-        CompletionRequest request;
-        using (var body = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false))
-            request = CompletionRequest.Parse(body.RootElement, state.Model.Id, state.Model.ContextLength);
-        using var ticket = state.Admit(state.Generation);
+        var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, body => CompletionRequest.Parse(body, state.Model.Id, state.Model.ContextLength)).ConfigureAwait(false);
         var id = ResponseIds.Next("cmpl");
-        await state.RunAsync(http, async cancel =>
-        {
-            using var session = await state.Model.Engine.AcquireAsync(cancel).ConfigureAwait(false);
-            if (request.Generation.Stream) await StreamAsync(http, state, session.Context, request, id, cancel).ConfigureAwait(false);
-            else await AnswerAsync(http, state, session.Context, request, id, cancel).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await state.RunOnContextAsync(http, (context, cancel) => request.Generation.Stream
+            ? StreamAsync(http, state, context, request, id, cancel)
+            : AnswerAsync(http, state, context, request, id, cancel)).ConfigureAwait(false);
     }
 
     private static async Task AnswerAsync(HttpContext http, ServerState state, LlamaContext context, CompletionRequest request, string id, CancellationToken cancel)
@@ -51,20 +45,12 @@ public static class CompletionEndpoint
         var events = new ServerSentEvents(http);
         CompletionBody Chunk(string text, IReadOnlyList<LoggedToken> tokens, string? finish) => new(id, "text_completion", ResponseIds.Now, state.Model.Id,
             [new CompletionChoiceBody(text, 0, request.Generation.LogProbabilities is null ? null : LogProbsFormat.Completion(tokens), finish)], null);
-        try
+        await events.GuardAsync(async () =>
         {
             var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(context, request.Prompts[0], request.Generation, 0,
                 delta => events.SendAsync(Chunk(delta.Text, delta.Tokens, null), cancel), cancel)).ConfigureAwait(false);
             await events.SendAsync(Chunk("", [], result.FinishReason), cancel).ConfigureAwait(false);
             await events.DoneAsync(cancel).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (events.Started)
-        {
-            await events.ErrorAsync(e).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (events.Started && !http.RequestAborted.IsCancellationRequested)
-        {
-            await events.ErrorAsync(new ApiException(504, "the answer was cut off: the request reached the server's time limit or the server is shutting down", type: "timeout")).ConfigureAwait(false);
-        }
+        }).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Crayon.Llama;
 using Crayon.Server.Blending;
 using Crayon.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -88,6 +89,17 @@ public sealed class ServerState : IDisposable
         {
             throw new ApiException(503, "the server shut down before the request finished", type: "server_shutting_down", retryAfter: RetryAfter);
         }
+    }
+
+    /// <summary>Admits a completion, leases a context under the request's deadline, and runs <paramref name="work"/> on it.</summary>
+    public async Task RunOnContextAsync(HttpContext http, Func<LlamaContext, CancellationToken, Task> work)
+    {
+        using var ticket = Admit(Generation);
+        await RunAsync(http, async cancel =>
+        {
+            using var session = await Model.Engine.AcquireAsync(cancel).ConfigureAwait(false);
+            await work(session.Context, cancel).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     internal static TimeSpan DefaultRetryAfter => RetryAfter;

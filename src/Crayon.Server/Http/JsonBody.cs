@@ -19,6 +19,13 @@ public static class JsonBody
     /// <summary>The most bytes of a refused body the server swallows to keep the connection (Kestrel's body limit).</summary>
     public static long DrainLimit(long maxBytes) => Math.Max(4 * maxBytes, 8L << 20);
 
+    /// <summary>Reads the body and hands its root to <paramref name="parse"/> (which validates the fields).</summary>
+    public static async Task<T> ReadAsync<T>(HttpContext http, long maxBytes, Func<JsonElement, T> parse)
+    {
+        using var document = await ReadAsync(http, maxBytes, http.RequestAborted).ConfigureAwait(false);
+        return parse(document.RootElement);
+    }
+
     public static async Task<JsonDocument> ReadAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         var request = http.Request;

@@ -32,8 +32,27 @@ public sealed class ServerSentEvents(HttpContext http)
         await http.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A failure after the stream began: the status is already sent, so the error goes out as an event.</summary>
-    public async Task ErrorAsync(ApiException error)
+    /// <summary>
+    /// Runs a stream's body. A failure before the first event propagates (it becomes an ordinary error
+    /// answer); after it, the status is already sent, so the error goes out as a last event.
+    /// </summary>
+    public async Task GuardAsync(Func<Task> body)
+    {
+        try
+        {
+            await body().ConfigureAwait(false);
+        }
+        catch (ApiException e) when (Started)
+        {
+            await ErrorAsync(e).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Started && !http.RequestAborted.IsCancellationRequested)
+        {
+            await ErrorAsync(new ApiException(504, "the answer was cut off: the request reached the server's time limit or the server is shutting down", type: "timeout")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ErrorAsync(ApiException error)
     {
         try
         {
