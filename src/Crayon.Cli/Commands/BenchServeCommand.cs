@@ -65,6 +65,8 @@ internal static class BenchServeCommand
                     writer.WriteStartObject();
                     writer.WriteString("benchmark", "serve");
                     MachineInfo.Current().WriteJson(writer);
+                    // The machine may be shared: its load when the run ended puts the latencies in context.
+                    if (File.Exists("/proc/loadavg")) writer.WriteString("load_average", File.ReadAllText("/proc/loadavg").Trim());
                     writer.WriteString("model", result.GetValue(model) is null ? "stories260K (imported from the shared data)" : Path.GetFileName(path));
                     writer.WriteNumber("contexts", options.Contexts);
                     writer.WriteNumber("threads_per_context", options.Threads);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Crayon.Server.Http;
@@ -55,6 +56,9 @@ public static class JsonBody
             throw new ApiException(e.StatusCode, $"the request body could not be read: {e.Message}");
         }
         if (buffer.WrittenCount == 0) throw new ApiException(400, "the request body is empty; send a JSON object");
+        // The JSON reader checks UTF-8 only when a string is read; check it all now, so a bad byte is a 400 here and not a failure later.
+        if (!Utf8.IsValid(buffer.WrittenSpan))
+            throw new ApiException(400, $"the request body is not valid UTF-8 (from byte {FirstInvalidByte(buffer.WrittenSpan)})");
         try
         {
             return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
@@ -64,6 +68,13 @@ public static class JsonBody
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
             throw new ApiException(400, $"the request body is not valid JSON{where}: {FirstSentence(e.Message)}");
         }
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> bytes)
+    {
+        var valid = 0;
+        while (valid < bytes.Length && System.Text.Rune.DecodeFromUtf8(bytes[valid..], out _, out var length) == System.Buffers.OperationStatus.Done) valid += length;
+        return valid;
     }
 
     private static ApiException TooLarge(long? length, long maxBytes) => new(413,

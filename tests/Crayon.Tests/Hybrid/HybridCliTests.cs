@@ -60,15 +60,16 @@ public class HybridCliTests : TempFolderTest
     public async Task AskAnswersOnTheDeviceOrTheServerAndSaysWhy()
     {
         var qa = TestData.Require("qa");
-        File.WriteAllBytes(PathIn("stories.gguf"), ServedStories.Image);
+        StoriesPool.Write(PathIn("stories.gguf"), PathIn("pool.gguf"));
         File.WriteAllLines(PathIn("examples.jsonl"), File.ReadLines(Path.Combine(qa, "arc_easy", "train.jsonl")).Take(6));
         File.WriteAllLines(PathIn("questions.jsonl"), File.ReadLines(Path.Combine(qa, "arc_easy", "test.jsonl")).Take(2)
             .Concat(File.ReadLines(Path.Combine(qa, "mmlu", "anatomy", "test.jsonl")).Take(2)));
-        await using var server = await ServedStories.StartAsync();
+        await using var server = await ServedStories.StartAsync(ServedStories.Options() with { Pools = [new Crayon.Server.Hosting.PoolSource("stories", PathIn("pool.gguf"))] });
         var (code, output, error) = CliRunner.Run(AskCommand.Create(), "ask", "--model", PathIn("stories.gguf"), "--backend", "cpu", "--threads", "1", "--ctx", "512",
-            "--server", server.BaseUrl.ToString(), "--examples", PathIn("examples.jsonl"), "--questions", PathIn("questions.jsonl"),
+            "--server", server.BaseUrl.ToString(), "--pool-id", "stories", "--examples", PathIn("examples.jsonl"), "--questions", PathIn("questions.jsonl"),
             "--prompt", "Once upon a time", "--ratio", "1", "--json", PathIn("answers.jsonl"));
         Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("customized through the server from pool 'stories': alpha [").And.Contain("B sent (alpha only)"));
         Assert.That(output, Does.Contain("router: similarity, calibrated on 6 examples to route 100%"));
         Assert.That(output.Split('\n').Count(l => l.StartsWith("[server] ", StringComparison.Ordinal)), Is.EqualTo(5), output);
         Assert.That(output, Does.Contain("why: server: similarity score").And.Contain("4 of 4 question(s) answered by the server"));

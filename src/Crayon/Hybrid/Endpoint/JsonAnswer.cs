@@ -5,6 +5,15 @@ namespace Crayon.Hybrid.Endpoint;
 /// <summary>Strict reads of a server's JSON answer: a missing or mistyped field is garbage, named by its path.</summary>
 internal static class JsonAnswer
 {
+    /// <summary>Parses an answer's bytes; bytes that are not UTF-8 JSON are garbage.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> bytes)
+    {
+        // The JSON reader checks UTF-8 only when a string is read; a bad byte must be garbage, not a later crash.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span)) throw new GarbageAnswerException("the answer is not valid UTF-8");
+        try { return JsonDocument.Parse(bytes); }
+        catch (JsonException e) { throw new GarbageAnswerException($"the answer is not JSON: {e.Message}"); }
+    }
+
     public static JsonElement Property(JsonElement value, string name, string path)
     {
         if (value.ValueKind != JsonValueKind.Object) throw new GarbageAnswerException($"{path} is {value.ValueKind.ToString().ToLowerInvariant()}, not an object");

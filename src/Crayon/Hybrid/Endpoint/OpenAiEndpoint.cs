@@ -117,10 +117,8 @@ public sealed class OpenAiEndpoint : IDisposable
     internal Task<ServerCall<T>> SendAsync<T>(HttpMethod method, string path, byte[]? body, Func<JsonElement, T> parse, CancellationToken cancellationToken) =>
         SendAsync(method, path, body, "application/json", (bytes, _) =>
         {
-            JsonDocument document;
-            try { document = JsonDocument.Parse(bytes); }
-            catch (JsonException e) { throw new GarbageAnswerException($"the answer is not JSON: {e.Message}"); }
-            using (document) return parse(document.RootElement);
+            using var document = JsonAnswer.Parse(bytes);
+            return parse(document.RootElement);
         }, cancellationToken);
 
     /// <summary>Sends one request and hands the answer's bytes and headers to <paramref name="parse"/>.</summary>
