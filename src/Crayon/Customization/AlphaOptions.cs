@@ -1,0 +1,26 @@
+namespace Crayon.Customization;
+
+/// <summary>
+/// How similarities become blend coefficients: alpha = softmax(s / <see cref="Temperature"/>), over the
+/// <see cref="TopK"/> most similar adapters only when set. The defaults are placeholders until the
+/// customization benchmark's tau/top-k ablation picks measured ones.
+/// </summary>
+public sealed record AlphaOptions
+{
+    /// <summary>tau: smaller is sharper (tau → 0 picks the most similar adapter). Must be positive and finite.</summary>
+    public double Temperature { get; init; } = 0.1;
+
+    /// <summary>Keep only the k most similar adapters (1..N), renormalised; null keeps all.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>tau = 0.1, all adapters.</summary>
+    public static AlphaOptions Default { get; } = new();
+
+    internal void Validate(int adapterCount)
+    {
+        if (!double.IsFinite(Temperature) || Temperature <= 0)
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "the softmax temperature tau must be positive and finite");
+        if (TopK is { } k && (k < 1 || k > adapterCount))
+            throw new ArgumentOutOfRangeException(nameof(TopK), k, $"top-k must be between 1 and the number of adapters ({adapterCount})");
+    }
+}

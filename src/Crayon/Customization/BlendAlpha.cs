@@ -1,0 +1,56 @@
+namespace Crayon.Customization;
+
+/// <summary>The similarities of q_c to the centroids and the alpha made from them.</summary>
+public sealed record BlendCoefficients(double[] Similarities, double[] Alpha);
+
+/// <summary>
+/// Instant customization's arithmetic: similarity to every centroid, then a temperature softmax,
+/// optionally restricted to the top k. Weights outside the top k are exactly zero; the kept ones sum to 1.
+/// </summary>
+public static class BlendAlpha
+{
+    /// <summary>alpha from q_c and the pool's centroids.</summary>
+    public static BlendCoefficients FromEmbedding(ReadOnlySpan<float> query, IReadOnlyList<float[]> centroids, AlphaOptions? options = null)
+    {
+        var similarities = CosineSimilarity.ToEach(query, centroids);
+        return new BlendCoefficients(similarities, FromSimilarities(similarities, options));
+    }
+
+    /// <summary>softmax(s / tau) over all entries, or over the top k (ties go to the lower index).</summary>
+    /// <exception cref="ArgumentException">no similarities or a non-finite one.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">tau not positive and finite, or k outside 1..N.</exception>
+    public static double[] FromSimilarities(ReadOnlySpan<double> similarities, AlphaOptions? options = null)
+    {
+        options ??= AlphaOptions.Default;
+        if (similarities.Length == 0) throw new ArgumentException("no similarities given: the pool has no adapters", nameof(similarities));
+        for (var i = 0; i < similarities.Length; i++)
+            if (!double.IsFinite(similarities[i])) throw new ArgumentException($"similarity {i} is {similarities[i]}; it must be finite", nameof(similarities));
+        options.Validate(similarities.Length);
+
+        var kept = TopIndices(similarities, options.TopK ?? similarities.Length);
+        var max = similarities[kept[0]];
+        var alpha = new double[similarities.Length];
+        var sum = 0.0;
+        foreach (var i in kept) sum += alpha[i] = Math.Exp((similarities[i] - max) / options.Temperature);
+        foreach (var i in kept) alpha[i] /= sum; // sum >= 1: the maximum contributes exp(0)
+        return alpha;
+    }
+
+    /// <summary>Equal weights 1/n, the uniform-blend baseline.</summary>
+    public static double[] Uniform(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return Enumerable.Repeat(1.0 / count, count).ToArray();
+    }
+
+    /// <summary>The indices of the <paramref name="k"/> largest values, largest first; equal values keep index order.</summary>
+    public static int[] TopIndices(ReadOnlySpan<double> values, int k)
+    {
+        if (k < 1 || k > values.Length) throw new ArgumentOutOfRangeException(nameof(k), k, $"must be between 1 and {values.Length}");
+        var order = new int[values.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var copy = values.ToArray();
+        Array.Sort(order, (a, b) => copy[b].CompareTo(copy[a]) is var c && c != 0 ? c : a.CompareTo(b));
+        return order[..k];
+    }
+}

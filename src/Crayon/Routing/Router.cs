@@ -1,0 +1,58 @@
+namespace Crayon.Routing;
+
+/// <summary>
+/// A routing policy with its ratio knob calibrated on the user's own examples: the threshold is the
+/// quantile of their routing scores above which the target share lies, so "route 20 %" means 20 % of
+/// queries like the user's would leave the device, and queries unlike them (out of scope) leave more
+/// often. Target 0 never routes, target 1 always does. The random policy needs no calibration: its
+/// scores are uniform, so the threshold is 1 - ratio.
+/// </summary>
+public sealed class Router
+{
+    private readonly RoutingScorer _scorer;
+
+    private Router(RoutingScorer scorer, double targetRatio, double threshold)
+    {
+        _scorer = scorer;
+        TargetRatio = targetRatio;
+        Threshold = threshold;
+    }
+
+    /// <summary>The policy whose score is compared with <see cref="Threshold"/>.</summary>
+    public RoutingPolicy Policy => _scorer.Policy;
+
+    /// <summary>The share of the calibration examples meant to be routed.</summary>
+    public double TargetRatio { get; }
+
+    /// <summary>Queries with a score at or above this go to the server.</summary>
+    public double Threshold { get; }
+
+    /// <summary>Calibrates <paramref name="policy"/> on the user's examples for a target routing ratio in [0, 1].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">the ratio is outside [0, 1] or not finite.</exception>
+    /// <exception cref="ArgumentException">no calibration examples, or signals the policy cannot use.</exception>
+    public static Router Calibrate(RoutingPolicy policy, IReadOnlyList<QuerySignals> calibration, double targetRatio, long seed = 0)
+    {
+        if (!(targetRatio >= 0 && targetRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(targetRatio), targetRatio, "the routing ratio must be between 0 and 1");
+        var scorer = new RoutingScorer(policy, calibration, seed);
+        return new Router(scorer, targetRatio, ThresholdFor(scorer, calibration, targetRatio));
+    }
+
+    /// <summary>Decides where <paramref name="query"/> goes; the decision carries its reason.</summary>
+    public RoutingDecision Decide(QuerySignals query)
+    {
+        var score = _scorer.Score(query);
+        var target = score >= Threshold ? RouteTarget.Server : RouteTarget.Device;
+        return new RoutingDecision(target, Policy, query.Key, query.Similarity, query.Confidence, score, Threshold, TargetRatio);
+    }
+
+    private static double ThresholdFor(RoutingScorer scorer, IReadOnlyList<QuerySignals> calibration, double ratio)
+    {
+        if (ratio == 0) return double.PositiveInfinity;
+        if (ratio == 1) return double.NegativeInfinity;
+        if (scorer.Policy == RoutingPolicy.Random) return 1 - ratio;
+        var scores = calibration.Select(scorer.Score).OrderDescending().ToArray();
+        var routed = (int)Math.Round(ratio * scores.Length, MidpointRounding.AwayFromZero);
+        // routed == 0: a threshold just above every example, so only queries stranger than all of them leave.
+        return routed == 0 ? Math.BitIncrement(scores[0]) : scores[routed - 1];
+    }
+}
