@@ -7,13 +7,13 @@ namespace Crayon.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>For LoRA factors trained directly: learning rate 1e-2, 2 epochs, the seven block projections.</summary>
+    /// <summary>For LoRA factors trained directly: learning rate 1e-2, 2 epochs, the trainable block projections.</summary>
     public static TrainingOptions AdapterDefaults { get; } = new() { LearningRate = 1e-2f };
 
     /// <summary>For a full fine-tune (every trainable tensor): learning rate 1e-3, 2 epochs.</summary>
     public static TrainingOptions FineTuneDefaults { get; } = new() { LearningRate = 1e-3f, Targets = TensorSelection.All };
 
-    /// <summary>The weights that change. Default: the seven block projections (the LoRA targets).</summary>
+    /// <summary>The weights that change. Default: the block projections llama.cpp can train (the LoRA targets).</summary>
     public TensorSelection Targets { get; init; } = TensorSelection.Projections;
 
     /// <summary>Passes over the training texts.</summary>
