@@ -15,14 +15,9 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$pin" ]]; then exit 0; fi
 
 command -v git >/dev/null || { echo "setup: git is required to read the llama.cpp source bundle" >&2; exit 1; }
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-echo "setup: fetching $LLAMA_SOURCE_NPM_PACKAGE@$LLAMA_SOURCE_NPM_VERSION (llama.cpp headers) from the npm registry"
-(cd "$work" && npm pack --silent "$LLAMA_SOURCE_NPM_PACKAGE@$LLAMA_SOURCE_NPM_VERSION" >/dev/null 2>"$work/npm.log") \
-  || { cat "$work/npm.log" >&2; echo "setup: npm pack $LLAMA_SOURCE_NPM_PACKAGE@$LLAMA_SOURCE_NPM_VERSION failed" >&2; exit 1; }
-tgz="$(ls "$work"/*.tgz)"
-actual="$(sha256sum "$tgz" | cut -d' ' -f1)"
-if [[ "$actual" != "$LLAMA_SOURCE_NPM_SHA256" ]]; then
-  echo "setup: checksum mismatch for $(basename "$tgz"): expected $LLAMA_SOURCE_NPM_SHA256, got $actual" >&2; exit 1
-fi
+# shellcheck source=npm-pack-verified.sh
+source "$root/scripts/npm-pack-verified.sh"
+tgz="$(npm_pack_verified "$LLAMA_SOURCE_NPM_PACKAGE" "$LLAMA_SOURCE_NPM_VERSION" "$LLAMA_SOURCE_NPM_SHA256" "$work")"
 tar -xzf "$tgz" -C "$work" package/llama/gitRelease.bundle
 git init -q --bare "$work/src.git"
 git --git-dir="$work/src.git" fetch -q "$work/package/llama/gitRelease.bundle" HEAD:refs/heads/release

@@ -12,16 +12,10 @@ stamp="$dest/.crayon-pin"
 pin="$LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION $LLAMA_NPM_SHA256"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$pin" ]]; then "$root/scripts/fetch-llama-headers.sh"; exit 0; fi
 
-command -v npm >/dev/null || { echo "setup: npm is required to fetch $LLAMA_NPM_PACKAGE (apt-get install npm)" >&2; exit 1; }
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-echo "setup: fetching $LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION from the npm registry"
-(cd "$work" && npm pack --silent "$LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION" >/dev/null 2>"$work/npm.log") \
-  || { cat "$work/npm.log" >&2; echo "setup: npm pack $LLAMA_NPM_PACKAGE@$LLAMA_NPM_VERSION failed" >&2; exit 1; }
-tgz="$(ls "$work"/*.tgz)"
-actual="$(sha256sum "$tgz" | cut -d' ' -f1)"
-if [[ "$actual" != "$LLAMA_NPM_SHA256" ]]; then
-  echo "setup: checksum mismatch for $(basename "$tgz"): expected $LLAMA_NPM_SHA256, got $actual" >&2; exit 1
-fi
+# shellcheck source=npm-pack-verified.sh
+source "$root/scripts/npm-pack-verified.sh"
+tgz="$(npm_pack_verified "$LLAMA_NPM_PACKAGE" "$LLAMA_NPM_VERSION" "$LLAMA_NPM_SHA256" "$work")"
 tar -xzf "$tgz" -C "$work"
 rm -rf "$dest"; mkdir -p "$dest"
 # Only the shared libraries: the node addon and the JS glue are not ours to load.

@@ -13,7 +13,7 @@ log() { echo "setup: $*" >&2; }
 # --- 1. apt --------------------------------------------------------------------------------
 need_pkgs=()
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils; do
+for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils strace; do
   if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
   pkg_installed "$p" || need_pkgs+=("$p")
 done
@@ -57,5 +57,5 @@ cmake -S "$root" -B "$root/build/native" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build/native" --parallel "$(nproc)" >/dev/null
 cmake --install "$root/build/native" --prefix "$root/artifacts" >/dev/null
 log "building .NET solution ($config)"
-dotnet build "$root/Crayon.sln" -c "$config" -nologo -clp:ErrorsOnly -v:q
+dotnet build "$root/Crayon.sln" -c "$config" -nologo -clp:ErrorsOnly -v:q >&2
 touch "$stamp"

@@ -1,3 +1,5 @@
+using Crayon.Formats.Gguf;
+
 namespace Crayon.Llama;
 
 /// <summary>
@@ -7,11 +9,13 @@ namespace Crayon.Llama;
 /// </summary>
 internal static partial class AdapterCompatibility
 {
-    // ggml types llama.cpp's LoRA matmul accepts for lora_a/lora_b here: F32, F16, BF16.
-    private static readonly HashSet<int> FloatTypes = [0, 1, 30];
+    // ggml types llama.cpp's LoRA matmul accepts for lora_a/lora_b here.
+    private static readonly HashSet<GgmlType> FloatTypes = [GgmlType.F32, GgmlType.F16, GgmlType.BF16];
 
-    public static void Check(GgufSummary adapter, GgufSummary model, string adapterName, string modelName)
+    public static void Check(GgufLayout adapterLayout, GgufLayout modelLayout, string adapterName, string modelName)
     {
+        var adapter = new Summary(adapterLayout);
+        var model = new Summary(modelLayout);
         var type = adapter["general.type"];
         if (type != "adapter")
             throw new InvalidDataException($"'{adapterName}' is not an adapter: general.type is {Quote(type)}, expected 'adapter'");
@@ -23,7 +27,14 @@ internal static partial class AdapterCompatibility
         if (adapterArch != modelArch)
             throw new InvalidDataException($"adapter '{adapterName}' is for architecture {Quote(adapterArch)} but model '{modelName}' is {Quote(modelArch)}");
 
-        var pairs = new SortedDictionary<string, (GgufTensorShape? A, GgufTensorShape? B)>(StringComparer.Ordinal);
+        // llama.cpp reads these with typed getters that abort the process on another type.
+        foreach (var key in new[] { "general.type", "general.architecture", "adapter.type" })
+            if (adapterLayout.Metadata.TryGetValue(key, out var value) && value.Type != GgufValueType.String)
+                throw new InvalidDataException($"adapter '{adapterName}': {key} is {value.Type}, expected a string");
+        if (adapterLayout.Metadata.TryGetValue("adapter.lora.alpha", out var alpha) && alpha.Type != GgufValueType.Float32)
+            throw new InvalidDataException($"adapter '{adapterName}': adapter.lora.alpha is {alpha.Type}, expected Float32");
+
+        var pairs = new SortedDictionary<string, (Shape? A, Shape? B)>(StringComparer.Ordinal);
         foreach (var (name, shape) in adapter.Tensors)
         {
             if (name.EndsWith(".lora_a", StringComparison.Ordinal))
@@ -49,8 +60,8 @@ internal static partial class AdapterCompatibility
                 throw new InvalidDataException($"adapter '{adapterName}': target '{target}' does not exist in model '{modelName}' (adapter made for another model?)");
             foreach (var (part, shape) in new[] { ("lora_a", a.Value), ("lora_b", b.Value) })
             {
-                if (!FloatTypes.Contains(shape.GgmlType))
-                    throw new InvalidDataException($"adapter '{adapterName}': '{target}.{part}' has ggml type {shape.GgmlType}; LoRA factors must be F32, F16 or BF16");
+                if (!FloatTypes.Contains(shape.Type))
+                    throw new InvalidDataException($"adapter '{adapterName}': '{target}.{part}' is {GgmlTypeTraits.NameOf(shape.Type)}; LoRA factors must be F32, F16 or BF16");
                 if (shape.Dimensions.Length != 2 || shape.Dimensions.Any(d => d <= 0))
                     throw new InvalidDataException($"adapter '{adapterName}': '{target}.{part}' is {shape}; LoRA factors are 2-D matrices");
             }
@@ -72,4 +83,28 @@ internal static partial class AdapterCompatibility
     }
 
     private static string Quote(string? value) => value is null ? "missing" : $"'{value}'";
+
+    private readonly record struct Shape(long[] Dimensions, GgmlType Type)
+    {
+        public override string ToString() => $"[{string.Join(", ", Dimensions)}]";
+    }
+
+    /// <summary>A layout's string metadata and tensor shapes (as 2-D when they are at most 2-D).</summary>
+    private sealed class Summary(GgufLayout layout)
+    {
+        public string? this[string key] =>
+            layout.Metadata.TryGetValue(key, out var value) && value.Type == GgufValueType.String ? value.AsString() : null;
+
+        public IReadOnlyDictionary<string, Shape> Tensors { get; } = layout.Tensors.ToDictionary(
+            t => t.Info.Name,
+            t => new Shape(AsMatrix(t.Info.Dimensions), t.Info.Type),
+            StringComparer.Ordinal);
+
+        // ggml treats missing dimensions as 1: [n] is [n, 1], and [a, b, 1] is [a, b].
+        private static long[] AsMatrix(IReadOnlyList<long> dims)
+        {
+            if (dims.Skip(2).Any(d => d != 1)) return dims.ToArray();
+            return [dims.Count > 0 ? dims[0] : 1, dims.Count > 1 ? dims[1] : 1];
+        }
+    }
 }

@@ -16,7 +16,7 @@ public sealed partial class LlamaContext
     {
         options ??= new GenerationOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTokens);
-        var tokens = Model.Vocabulary.Tokenize(prompt, options.AddSpecialTokens);
+        var tokens = Model.Tokenizer.Tokenize(prompt, options.AddSpecialTokens);
         if (tokens.Length == 0) throw new ArgumentException("the prompt is empty and the model adds no BOS token; give some text");
         if (tokens.Length >= ContextLength) throw new PromptTooLongException(tokens.Length, ContextLength);
         return GenerateTokens(tokens, options, cancellationToken);
@@ -26,7 +26,7 @@ public sealed partial class LlamaContext
     {
         using var scope = Enter();
         using var sampler = new LlamaSampler(options.Sampling);
-        var text = new TokenTextStream(Model.Vocabulary);
+        var text = new TokenTextStream(Model.Tokenizer);
         ClearMemory();
         cancellationToken.ThrowIfCancellationRequested();
         DecodeTokens(prompt, i => i == prompt.Length - 1);
@@ -36,7 +36,7 @@ public sealed partial class LlamaContext
         {
             cancellationToken.ThrowIfCancellationRequested();
             var token = sampler.Sample(this);
-            if (Model.Vocabulary.IsEndOfGeneration(token)) { LastFinishReason = FinishReason.EndOfGeneration; break; }
+            if (Model.Tokenizer.IsEndOfGeneration(token)) { LastFinishReason = FinishReason.EndOfGeneration; break; }
             yield return new GeneratedToken(token, text.Append(token));
             if (produced + 1 == options.MaxTokens) break;
             if (Position >= ContextLength) { LastFinishReason = FinishReason.ContextFull; break; }
@@ -64,10 +64,13 @@ public sealed partial class LlamaContext
         string.Concat(Generate(prompt, options, cancellationToken).Select(t => t.Text));
 
     /// <summary>The logits after <paramref name="prompt"/> (a fresh cache): the next-token distribution, unnormalised.</summary>
-    public float[] EvaluateLogits(string prompt, bool addSpecialTokens = true)
+    public float[] EvaluateLogits(string prompt, bool addSpecialTokens = true) =>
+        EvaluateLogits(Model.Tokenizer.Tokenize(prompt, addSpecialTokens));
+
+    /// <summary>The logits after <paramref name="tokens"/> (a fresh cache).</summary>
+    public float[] EvaluateLogits(int[] tokens)
     {
-        var tokens = Model.Vocabulary.Tokenize(prompt, addSpecialTokens);
-        if (tokens.Length == 0) throw new ArgumentException("the prompt is empty and the model adds no BOS token; give some text");
+        if (tokens.Length == 0) throw new ArgumentException("no tokens to evaluate");
         using var _ = Enter();
         ClearMemory();
         float[]? logits = null;

@@ -15,15 +15,15 @@ public sealed partial class LlamaContext
     public IReadOnlyList<ContinuationScore> ScoreContinuations(string prompt, IReadOnlyList<string> continuations)
     {
         ArgumentNullException.ThrowIfNull(continuations);
-        var vocabulary = Model.Vocabulary;
-        var promptTokens = vocabulary.Tokenize(prompt);
+        var tokenizer = Model.Tokenizer;
+        var promptTokens = tokenizer.Tokenize(prompt);
         using var _ = Enter();
         ClearMemory();
         var cached = Array.Empty<int>();
         var scores = new List<ContinuationScore>(continuations.Count);
         foreach (var continuation in continuations)
         {
-            var whole = vocabulary.Tokenize(prompt + continuation);
+            var whole = tokenizer.Tokenize(prompt + continuation);
             var split = CommonPrefix(whole, promptTokens);
             if (split == whole.Length) { scores.Add(new ContinuationScore(continuation, [], [])); continue; }
             if (split == 0)

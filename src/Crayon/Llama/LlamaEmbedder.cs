@@ -23,7 +23,7 @@ public sealed class LlamaEmbedder : IDisposable
         return signal == EmbeddingSignal.Query ? query : hidden;
     }
 
-    public (float[] Query, float[] Hidden) EmbedBoth(string text) => _context.EmbedTokens(Model.Vocabulary.Tokenize(text));
+    public (float[] Query, float[] Hidden) EmbedBoth(string text) => _context.EmbedTokens(Model.Tokenizer.Tokenize(text));
 
     public void Dispose() => _context.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Crayon.Formats.Gguf;
 using Crayon.Interop.Llama;
 
 namespace Crayon.Llama;
@@ -10,9 +11,10 @@ namespace Crayon.Llama;
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
-    private LlamaModel(SafeLlamaModelHandle handle, string name, LlamaDevice? device)
+    private LlamaModel(SafeLlamaModelHandle handle, string name, LlamaDevice? device, GgufLayout layout)
     {
         Handle = handle;
+        Layout = layout;
         Name = name;
         Device = device;
         Architecture = GetMetadata("general.architecture") ?? "";
@@ -23,11 +25,14 @@ public sealed class LlamaModel : IDisposable
         HeadCountKv = LlamaApi.llama_model_n_head_kv(handle);
         TrainContextLength = LlamaApi.llama_model_n_ctx_train(handle);
         ParameterCount = (long)LlamaApi.llama_model_n_params(handle);
-        Vocabulary = new LlamaVocabulary(this);
-        VocabularySize = Vocabulary.Count;
+        Tokenizer = new LlamaTokenizer(this);
+        VocabularySize = Tokenizer.Count;
     }
 
     internal SafeLlamaModelHandle Handle { get; }
+
+    /// <summary>The model file's GGUF header (metadata, tensor shapes): what adapters are checked against.</summary>
+    internal GgufLayout Layout { get; }
 
     /// <summary>The file path, or the name given to a model loaded from memory.</summary>
     public string Name { get; }
@@ -46,7 +51,7 @@ public sealed class LlamaModel : IDisposable
     public int TrainContextLength { get; }
     public long ParameterCount { get; }
 
-    public LlamaVocabulary Vocabulary { get; }
+    public LlamaTokenizer Tokenizer { get; }
 
     /// <summary>Width of one token's query projection (heads × head size): the query signal's length.</summary>
     public int QueryWidth => HeadCount * (int.TryParse(GetMetadata($"{Architecture}.attention.key_length"), out var headSize)
@@ -57,10 +62,11 @@ public sealed class LlamaModel : IDisposable
     {
         options ??= new LlamaModelOptions();
         GgufImageCheck.RequireFile(path, "model");
+        var layout = ReadLayout(() => GgufReader.ReadLayout(path));
         var device = LlamaRuntime.EnsureInitialized().SelectDevice(options.Backend);
         var handle = WithParameters(options, device, useMmap: options.UseMmap,
             parameters => LlamaApi.llama_model_load_from_file(Path.GetFullPath(path), parameters));
-        return new LlamaModel(handle ?? throw LoadFailed(path), path, device);
+        return new LlamaModel(handle ?? throw LoadFailed(path), path, device, layout);
     }
 
     /// <summary>Loads a GGUF image from memory through fmemopen: no file is written.</summary>
@@ -68,11 +74,23 @@ public sealed class LlamaModel : IDisposable
     {
         options ??= new LlamaModelOptions();
         GgufImageCheck.Require(gguf.Span, name, "model");
+        var layout = ReadLayout(() =>
+        {
+            using var stream = AdapterCompatibility.AsStream(gguf);
+            return GgufReader.ReadLayout(stream, name);
+        });
         var device = LlamaRuntime.EnsureInitialized().SelectDevice(options.Backend);
         using var file = SafeMemoryFileHandle.Open(gguf);
         var handle = WithParameters(options, device, useMmap: false,
             parameters => LlamaApi.llama_model_load_from_file_ptr(file, parameters));
-        return new LlamaModel(handle ?? throw LoadFailed(name), name, device);
+        return new LlamaModel(handle ?? throw LoadFailed(name), name, device, layout);
+    }
+
+    // Our reader checks the header (and that every tensor lies inside the file) before llama.cpp does.
+    private static GgufLayout ReadLayout(Func<GgufLayout> read)
+    {
+        try { return read(); }
+        catch (GgufFormatException e) { throw new InvalidDataException($"model is not a valid GGUF file: {e.Message}", e); }
     }
 
     private static unsafe SafeLlamaModelHandle? WithParameters(LlamaModelOptions options, LlamaDevice? device, bool useMmap,

@@ -33,7 +33,7 @@ internal sealed class TrainingRun : IDisposable
             if (options.WindowLength > Model.TrainContextLength)
                 throw new ArgumentOutOfRangeException(nameof(options), options.WindowLength,
                     $"the training window of {options.WindowLength} tokens exceeds the {Model.TrainContextLength}-token context '{modelPath}' was trained with");
-            Sequences = TrainingSequences.Tokenize(Model.Vocabulary, texts, options.WindowLength);
+            Sequences = TrainingSequences.Tokenize(Model.Tokenizer, texts, options.WindowLength);
             _plan = Enumerable.Range(0, options.Epochs).Select(epoch => WindowPacker.Pack(Sequences.Sequences,
                 new SeededRandom(SeededRandom.Derive(options.Seed, $"fine-tune epoch {epoch}")).Permutation(texts.Count),
                 options.WindowLength, options.Packing)).ToArray();

@@ -26,9 +26,9 @@ internal sealed class TrainingSequences
 
     public long TokenCount => Sequences.Sum(s => (long)s.Length);
 
-    public static TrainingSequences Tokenize(LlamaVocabulary vocabulary, IReadOnlyList<string> texts, int windowLength)
+    public static TrainingSequences Tokenize(LlamaTokenizer tokenizer, IReadOnlyList<string> texts, int windowLength)
     {
-        if (vocabulary.Eos < 0) throw new InvalidDataException("the model's vocabulary has no EOS token, which training uses to end texts and fill windows");
+        if (tokenizer.Eos < 0) throw new InvalidDataException("the model's vocabulary has no EOS token, which training uses to end texts and fill windows");
         var streamLength = windowLength + 1;
         var sequences = new int[texts.Count][];
         var truncated = 0;
@@ -36,15 +36,15 @@ internal sealed class TrainingSequences
         {
             var text = texts[i] ?? throw new ArgumentException($"training text {i} is null");
             if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"training text {i} is empty");
-            var body = vocabulary.Tokenize(text, addSpecial: false);
-            var room = streamLength - 1 - (vocabulary.Bos >= 0 ? 1 : 0);
+            var body = tokenizer.Tokenize(text, addSpecial: false);
+            var room = streamLength - 1 - (tokenizer.Bos >= 0 ? 1 : 0);
             if (body.Length > room)
             {
                 body = body[^room..];
                 truncated++;
             }
-            sequences[i] = vocabulary.Bos >= 0 ? [vocabulary.Bos, .. body, vocabulary.Eos] : [.. body, vocabulary.Eos];
+            sequences[i] = tokenizer.Bos >= 0 ? [tokenizer.Bos, .. body, tokenizer.Eos] : [.. body, tokenizer.Eos];
         }
-        return new TrainingSequences(sequences, truncated, vocabulary.Eos);
+        return new TrainingSequences(sequences, truncated, tokenizer.Eos);
     }
 }

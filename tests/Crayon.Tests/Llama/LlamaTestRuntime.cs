@@ -22,6 +22,12 @@ public static class LlamaTestRuntime
 
     public static LlamaModelOptions Cpu { get; } = new() { Backend = LlamaBackend.Cpu };
 
+    /// <summary>
+    /// Context options for tests: one decoding thread. The test models are tiny (thread barriers cost more than
+    /// they save), and ggml's spinning threads slow down sharply when the 2-core machine is busy with anything else.
+    /// </summary>
+    public static LlamaContextOptions Context(int length = 256, int batchSize = 512) => new() { ContextLength = length, BatchSize = batchSize, Threads = 1 };
+
     public static LlamaModel LoadCpu(string path)
     {
         Ensure();

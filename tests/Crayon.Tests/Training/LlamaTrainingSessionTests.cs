@@ -15,7 +15,7 @@ public class LlamaTrainingSessionTests
     private static (LlamaModel Model, LlamaTrainingSession Session, int[] Tokens, int[] Labels) Start(float learningRate, int optimizer)
     {
         var model = LlamaModel.Load(Model, LlamaTestRuntime.Cpu with { UseMmap = false });
-        var stream = model.Vocabulary.Tokenize("Once upon a time there was a little girl named Lily. She loved to play outside in the park with her friends.");
+        var stream = model.Tokenizer.Tokenize("Once upon a time there was a little girl named Lily. She loved to play outside in the park with her friends.");
         const int window = 32;
         var session = new LlamaTrainingSession(model.Handle, model.VocabularySize, window, threads: 1, name => name == Target, IntPtr.Zero,
             _ => new AdamWStep(learningRate, 0), optimizer);

@@ -36,6 +36,7 @@ internal static class LlamaLibraryLoader
             var ggmlBase = Load(files.GgmlBase);
             var ggml = Load(files.Ggml);
             var llama = Load(files.Llama);
+            RequireApi(files, llama, ggml);
             var libc = NativeLibrary.Load("libc.so.6");
             _loaded = new LoadedLibraries(files, llama, ggml, ggmlBase, libc);
             AssemblyLoadContext.Default.ResolvingUnmanagedDll += Resolve;
@@ -74,6 +75,22 @@ internal static class LlamaLibraryLoader
         {
             throw new LlamaLibraryNotFoundException($"could not load {path}: {e.Message}", e);
         }
+    }
+
+    // Functions of the v0.5.0 API that older builds lack: without them a user's own build fails here, by name,
+    // instead of at the first call that needs one.
+    private static readonly string[] RequiredLlama = ["llama_set_adapters_lora", "llama_adapter_lora_init_from_file_ptr", "llama_model_load_from_file_ptr", "llama_model_n_head_kv"];
+    private static readonly string[] RequiredGgml = ["ggml_backend_load_all_from_path", "ggml_backend_dev_count"];
+
+    private static void RequireApi(LlamaLibraryFiles files, IntPtr llama, IntPtr ggml)
+    {
+        var missing = RequiredLlama.Where(f => !NativeLibrary.TryGetExport(llama, f, out _)).Select(f => $"{Path.GetFileName(files.Llama)}: {f}")
+            .Concat(RequiredGgml.Where(f => !NativeLibrary.TryGetExport(ggml, f, out _)).Select(f => $"{Path.GetFileName(files.Ggml)}: {f}"))
+            .ToList();
+        if (missing.Count > 0)
+            throw new LlamaLibraryNotFoundException(
+                $"the llama.cpp build in {files.Directory} lacks {string.Join(", ", missing)}; Crayon needs the API of llama.cpp {LlamaBuild.Release} " +
+                $"(set {EnvironmentVariable} to such a build)");
     }
 
     private static IntPtr Resolve(Assembly assembly, string name)

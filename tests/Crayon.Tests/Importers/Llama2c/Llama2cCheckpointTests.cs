@@ -1,23 +1,16 @@
 using Crayon.Formats;
 using Crayon.Formats.Gguf;
 using Crayon.Importers.Llama2c;
+using Crayon.Tests.Support;
 using NUnit.Framework;
 
 namespace Crayon.Tests.Importers.Llama2c;
 
-public class Llama2cCheckpointTests
+public class Llama2cCheckpointTests : TempFolderTest
 {
-    private DirectoryInfo _dir = null!;
-
-    [SetUp]
-    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("crayon-llama2c-");
-
-    [TearDown]
-    public void DeleteFolder() => _dir.Delete(recursive: true);
-
     private string WriteFile(string name, byte[] bytes)
     {
-        var path = Path.Combine(_dir.FullName, name);
+        var path = PathIn(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -98,7 +91,7 @@ public class Llama2cCheckpointTests
     {
         var model = WriteFile("m.bin", Synthetic(261).Bytes);
         var tok = WriteFile("tok.bin", SyntheticTokenizer(300));
-        var output = Path.Combine(_dir.FullName, "out.gguf");
+        var output = PathIn("out.gguf");
         Assert.That(() => Llama2cImporter.Import(model, tok, output), Throws.InstanceOf<FileFormatException>().With.Message.Contains("follow the 261 tokens"));
         Assert.That(File.Exists(output), Is.False);
     }

@@ -4,12 +4,12 @@ using Crayon.Interop.Llama;
 namespace Crayon.Llama;
 
 /// <summary>The model's tokenizer (llama.cpp's tokenization is thread-safe).</summary>
-public sealed class LlamaVocabulary
+public sealed class LlamaTokenizer
 {
     private readonly LlamaModel _model;
-    private readonly IntPtr _vocab; // owned by the model
+    private readonly IntPtr _vocab; // llama_vocab, owned by the model
 
-    internal LlamaVocabulary(LlamaModel model)
+    internal LlamaTokenizer(LlamaModel model)
     {
         _model = model;
         _vocab = LlamaApi.llama_model_get_vocab(model.Handle);

@@ -1,2 +1,0 @@
-#include "crayon_blend.h"
-uint32_t crayon_abi_version(void) { return CRAYON_ABI_VERSION; }

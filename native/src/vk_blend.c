@@ -1,0 +1,224 @@
+/* One blend = one submission: entry table update, the blend dispatch over every tensor, and
+ * (when the caller wants the result) the copy into host-visible staging, with timestamps. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "vk_pool.h"
+
+typedef struct blend_entry {
+    uint64_t address;
+    float weight;
+    uint32_t pad;
+} blend_entry;
+
+typedef struct linear_push {
+    uint64_t entries;
+    uint64_t dst;
+    uint32_t group_count;
+    uint32_t adapter_count;
+} linear_push;
+
+typedef struct concat_push {
+    uint64_t tiles;
+    uint64_t tensors;
+    uint64_t entries;
+    uint64_t dst;
+    uint32_t tile_count;
+    uint32_t k;
+} concat_push;
+
+typedef struct tensor_info {
+    uint32_t src_offset;
+    uint32_t dst_offset;
+    uint32_t elements;
+    uint32_t row_length;
+    uint32_t scaled;
+    uint32_t vec4_ok;
+    uint32_t pad[2];
+} tensor_info;
+
+typedef struct tile {
+    uint32_t tensor;
+    uint32_t slot;
+    uint32_t start;
+    uint32_t pad;
+} tile;
+
+_Static_assert(sizeof(blend_entry) == CRAYON_ENTRY_BYTES, "Entry layout");
+_Static_assert(sizeof(tensor_info) == CRAYON_TENSOR_INFO_BYTES, "TensorInfo layout");
+_Static_assert(sizeof(tile) == CRAYON_TILE_BYTES, "Tile layout");
+_Static_assert(sizeof(concat_push) <= CRAYON_PUSH_CONSTANT_BYTES, "push constants");
+
+static VkDeviceSize entries_bytes(const crayon_layout *layout) {
+    return crayon_align_up((uint64_t)layout->adapter_count * CRAYON_ENTRY_BYTES, 256);
+}
+static VkDeviceSize tensors_bytes(const crayon_layout *layout) {
+    return crayon_align_up((uint64_t)layout->tensor_count * CRAYON_TENSOR_INFO_BYTES, 256);
+}
+
+static crayon_vk_kernel kernel_for(uint32_t mode, uint32_t storage) {
+    return (crayon_vk_kernel)((mode == CRAYON_BLEND_CONCAT ? CRAYON_KERNEL_CONCAT_F32 : CRAYON_KERNEL_LINEAR_F32) + storage);
+}
+
+/* Builds the concat tensor infos and tiles for k selected adapters in upload staging, sized
+ * before recording starts. They depend on k only, so they are rebuilt only when k changes;
+ * *copy_bytes is then the size to copy into the tables buffer (0 when they are current). */
+static int32_t prepare_concat_tables(crayon_pool *pool, uint32_t k, const uint64_t *out_offsets, VkDeviceSize *copy_bytes) {
+    crayon_engine *engine = pool->engine;
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    *copy_bytes = 0;
+    if (vp->tiles_k == k) return CRAYON_OK;
+    vp->tiles_k = 0;
+
+    const uint64_t scalar_span = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
+    uint64_t tile_count = 0;
+    for (uint32_t t = 0; t < layout->tensor_count; ++t) {
+        const crayon_tensor_desc *d = &layout->tensors[t];
+        uint64_t elements = crayon_tensor_elements(d);
+        uint32_t row_length = d->role == CRAYON_TENSOR_LORA_A ? (uint32_t)elements : d->cols;
+        uint64_t span = scalar_span * (row_length % 4 == 0 ? 4 : 1);
+        tile_count += k * ((elements + span - 1) / span);
+    }
+    if (tile_count > UINT32_MAX) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "concat needs %llu tiles; the limit is %u",
+                                                    (unsigned long long)tile_count, UINT32_MAX);
+    VkDeviceSize table_bytes = tensors_bytes(layout) + tile_count * CRAYON_TILE_BYTES;
+    int32_t status = crayon_vk_ensure(engine, &vp->upload, table_bytes, CRAYON_MEMORY_UPLOAD, "upload staging");
+    if (status == CRAYON_OK)
+        status = crayon_vk_ensure(engine, &vp->tables, entries_bytes(layout) + table_bytes, CRAYON_MEMORY_DEVICE, "blend tables");
+    if (status != CRAYON_OK) return status;
+
+    tensor_info *infos = vp->upload.mapped;
+    tile *tiles = (tile *)((char *)vp->upload.mapped + tensors_bytes(layout));
+    uint64_t next = 0;
+    for (uint32_t t = 0; t < layout->tensor_count; ++t) {
+        const crayon_tensor_desc *d = &layout->tensors[t];
+        uint32_t elements = (uint32_t)crayon_tensor_elements(d);
+        uint32_t row_length = d->role == CRAYON_TENSOR_LORA_A ? elements : d->cols;
+        infos[t] = (tensor_info){.src_offset = (uint32_t)layout->offsets[t], .dst_offset = (uint32_t)out_offsets[t],
+                                 .elements = elements, .row_length = row_length,
+                                 .scaled = d->role == CRAYON_TENSOR_LORA_A, .vec4_ok = row_length % 4 == 0};
+        uint64_t span = scalar_span * (row_length % 4 == 0 ? 4 : 1);
+        for (uint32_t slot = 0; slot < k; ++slot)
+            for (uint64_t start = 0; start < elements; start += span)
+                tiles[next++] = (tile){.tensor = t, .slot = slot, .start = (uint32_t)start};
+    }
+    vp->tile_count = (uint32_t)tile_count;
+    *copy_bytes = table_bytes;
+    return crayon_vk_buffer_flush(engine, &vp->upload);
+}
+
+static void record_dispatch(crayon_pool *pool, const crayon_blend_request *request, uint32_t k, VkPipeline pipeline) {
+    crayon_vk_engine *vk = pool->engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    vk->fn.vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+    if (request->mode == CRAYON_BLEND_LINEAR) {
+        uint32_t elements_per_group = layout->storage == CRAYON_STORAGE_F32 ? 4 : 8;
+        linear_push push = {.entries = vp->tables.address, .dst = vp->output.address,
+                            .group_count = (uint32_t)(layout->adapter_elements / elements_per_group), .adapter_count = k};
+        uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
+        vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+        vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.group_count + per_workgroup - 1) / per_workgroup), 1, 1);
+    } else {
+        concat_push push = {.tiles = vp->tables.address + entries_bytes(layout) + tensors_bytes(layout),
+                            .tensors = vp->tables.address + entries_bytes(layout), .entries = vp->tables.address,
+                            .dst = vp->output.address, .tile_count = vp->tile_count, .k = k};
+        vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+        vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, push.tile_count), 1, 1);
+    }
+}
+
+static void write_timestamp(crayon_vk_engine *vk, VkPipelineStageFlagBits stage, uint32_t slot) {
+    if (vk->timestamps) vk->fn.vkCmdWriteTimestamp(vk->cmd, stage, vk->timestamps, slot);
+}
+
+int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
+                        crayon_blend_timings *timings) {
+    crayon_engine *engine = pool->engine;
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    const uint32_t k = crayon_request_k(layout, request);
+
+    uint64_t *out_offsets = malloc(sizeof *out_offsets * layout->tensor_count);
+    if (!out_offsets) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    uint64_t total;
+    crayon_layout_output_offsets(layout, request->mode, k, out_offsets, &total);
+
+    VkPipeline pipeline;
+    int32_t status = crayon_vk_pipeline(engine, kernel_for(request->mode, layout->storage), &pipeline);
+    if (status == CRAYON_OK) status = crayon_vk_ensure(engine, &vp->output, total * sizeof(float), CRAYON_MEMORY_DEVICE, "blend output");
+    if (status == CRAYON_OK && outputs)
+        status = crayon_vk_ensure(engine, &vp->readback, total * sizeof(float), CRAYON_MEMORY_READBACK, "read-back staging");
+    if (status == CRAYON_OK && !vp->tables.buffer)
+        status = crayon_vk_ensure(engine, &vp->tables, entries_bytes(layout), CRAYON_MEMORY_DEVICE, "blend tables");
+    VkDeviceSize table_copy = 0;
+    if (status == CRAYON_OK && request->mode == CRAYON_BLEND_CONCAT) status = prepare_concat_tables(pool, k, out_offsets, &table_copy);
+    if (status == CRAYON_OK) status = crayon_vk_begin(engine);
+    if (status != CRAYON_OK) {
+        free(out_offsets);
+        return status;
+    }
+    if (vk->timestamps) vk->fn.vkCmdResetQueryPool(vk->cmd, vk->timestamps, 0, CRAYON_TIMESTAMP_SLOTS);
+
+    /* The entries: which adapters take part, in order, and their weights (<= 64 KiB inline). */
+    blend_entry entries[k];
+    for (uint32_t j = 0; j < k; ++j) {
+        uint32_t a = request->mode == CRAYON_BLEND_CONCAT ? request->selection[j] : j;
+        entries[j] = (blend_entry){.address = vp->adapters[a].address, .weight = request->weights[a]};
+    }
+    vk->fn.vkCmdUpdateBuffer(vk->cmd, vp->tables.buffer, 0, sizeof(blend_entry) * k, entries);
+    if (table_copy) {
+        VkBufferCopy region = {.srcOffset = 0, .dstOffset = entries_bytes(layout), .size = table_copy};
+        vk->fn.vkCmdCopyBuffer(vk->cmd, vp->upload.buffer, vp->tables.buffer, 1, &region);
+    }
+    crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_SHADER_READ_BIT);
+    write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0);
+    record_dispatch(pool, request, k, pipeline);
+    write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1);
+    if (outputs) {
+        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                          VK_ACCESS_TRANSFER_READ_BIT);
+        VkBufferCopy *regions = malloc(sizeof *regions * layout->tensor_count);
+        if (!regions) {
+            vk->fn.vkEndCommandBuffer(vk->cmd);
+            free(out_offsets);
+            return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+        }
+        for (uint32_t t = 0; t < layout->tensor_count; ++t)
+            regions[t] = (VkBufferCopy){.srcOffset = out_offsets[t] * sizeof(float), .dstOffset = out_offsets[t] * sizeof(float),
+                                        .size = crayon_layout_output_elements(layout, request->mode, k, t) * sizeof(float)};
+        vk->fn.vkCmdCopyBuffer(vk->cmd, vp->output.buffer, vp->readback.buffer, layout->tensor_count, regions);
+        free(regions);
+        write_timestamp(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, 2);
+        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                          VK_ACCESS_HOST_READ_BIT);
+    }
+    uint64_t submitted = crayon_now_ns();
+    status = crayon_vk_submit_and_wait(engine, "blending");
+    uint64_t executed_ns = crayon_now_ns() - submitted;
+    if (status == CRAYON_OK && table_copy) vp->tiles_k = k;
+    uint64_t stamps[3] = {0, 0, 0};
+    if (status == CRAYON_OK) status = crayon_vk_timestamps(engine, outputs ? 3 : 2, stamps);
+    if (status == CRAYON_OK && outputs) {
+        uint64_t started = crayon_now_ns();
+        status = crayon_vk_buffer_invalidate(engine, &vp->readback);
+        for (uint32_t t = 0; t < layout->tensor_count && status == CRAYON_OK; ++t)
+            memcpy(outputs[t], (const float *)vp->readback.mapped + out_offsets[t],
+                   crayon_layout_output_elements(layout, request->mode, k, t) * sizeof(float));
+        if (timings) timings->readback_host_ns = crayon_now_ns() - started;
+    }
+    if (status == CRAYON_OK && timings && vk->timestamps) {
+        timings->flags |= CRAYON_TIMINGS_DEVICE_TIMESTAMPS;
+        timings->blend_device_ns = stamps[1] - stamps[0];
+        timings->readback_device_ns = outputs ? stamps[2] - stamps[1] : 0;
+    } else if (status == CRAYON_OK && timings) {
+        timings->blend_device_ns = executed_ns; /* no timestamps: the whole submission, an upper bound */
+    }
+    free(out_offsets);
+    return status;
+}

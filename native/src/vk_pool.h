@@ -1,0 +1,25 @@
+/* The Vulkan pool: N device-local adapter buffers plus the buffers every blend reuses. */
+#ifndef CRAYON_VK_POOL_H
+#define CRAYON_VK_POOL_H
+#include "vk_internal.h"
+
+struct crayon_vk_pool {
+    crayon_vk_buffer *adapters;   /* one device-local buffer per adapter, padded layout */
+    crayon_vk_buffer output;      /* persistent blend output, grown when a blend needs more */
+    crayon_vk_buffer readback;    /* host-visible mirror of `output`, for read-back */
+    crayon_vk_buffer upload;      /* host-visible staging for uploads and the concat tables */
+    crayon_vk_buffer tables;      /* device-local: blend entries, concat tensor infos and tiles */
+    uint32_t tiles_k;             /* the k the concat tables were built for; 0 = not built */
+    uint32_t tile_count;
+};
+
+/* The tables buffer: entries first, then the concat tensor infos, then the tiles. */
+#define CRAYON_ENTRY_BYTES 16u
+#define CRAYON_TENSOR_INFO_BYTES 32u
+#define CRAYON_TILE_BYTES 16u
+
+/* Grows `buffer` (dropping its contents) to hold at least `bytes`. */
+int32_t crayon_vk_ensure(crayon_engine *engine, crayon_vk_buffer *buffer, VkDeviceSize bytes, crayon_vk_memory kind,
+                         const char *purpose);
+
+#endif

@@ -1,0 +1,169 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Crayon.Benchmarking;
+using Crayon.Blending;
+using Spectre.Console;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>
+/// `crayon bench blend`: blend GB/s over a sweep of pool sizes, Vulkan and CPU, fp32 and fp16,
+/// each against the copy bandwidth of the same device measured in the same run.
+/// </summary>
+public static class BenchBlendCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Pool sizes in MiB, comma-separated", DefaultValueFactory = _ => "16,64,256" };
+        var adapters = new Option<string>("--adapters", "-n") { Description = "Adapters per pool (N), comma-separated", DefaultValueFactory = _ => "8" };
+        var backends = new Option<string>("--backends") { Description = "vulkan, cpu, or both", DefaultValueFactory = _ => "vulkan,cpu" };
+        var storages = new Option<string>("--storage") { Description = "f32, f16, bf16, comma-separated", DefaultValueFactory = _ => "f32,f16" };
+        var mode = new Option<string>("--mode") { Description = "linear or concat", DefaultValueFactory = _ => "linear" };
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 10 };
+        var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
+        var threads = new Option<int>("--threads") { Description = "CPU path threads (0 = one per core)" };
+        var workgroup = new Option<int>("--workgroup-size") { Description = "Vulkan kernel tuning: invocations per workgroup" };
+        var loads = new Option<int>("--loads-per-thread") { Description = "Vulkan kernel tuning: 16-byte loads per invocation" };
+        var unroll = new Option<int>("--adapter-unroll") { Description = "Vulkan kernel tuning: adapters per loop iteration" };
+        var json = new Option<FileInfo?>("--json") { Description = "Write the figures, with the machine and devices, to this JSON file" };
+        var command = new Command("blend", "Blend bandwidth (GB/s) against the device's copy bandwidth")
+        {
+            sizes, adapters, backends, storages, mode, repetitions, device, threads, workgroup, loads, unroll, json,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = new BenchBlendSettings(
+                BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
+                BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", s => int.Parse(s, CultureInfo.InvariantCulture)),
+                BlendOptionParsing.List(parse.GetValue(backends)!, "--backends", b => BlendOptionParsing.Backend(b, "--backends")),
+                BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
+                BlendOptionParsing.Mode(parse.GetValue(mode)!, "--mode"),
+                parse.GetValue(repetitions),
+                parse.GetValue(device),
+                parse.GetValue(threads),
+                new KernelTuning { WorkgroupSize = parse.GetValue(workgroup), LoadsPerThread = parse.GetValue(loads), AdapterUnroll = parse.GetValue(unroll) });
+            Run(settings, parse.GetValue(json), CliConsole.Current());
+            return 0;
+        });
+        return command;
+    }
+
+    public static IReadOnlyList<BlendBandwidthResult> Run(BenchBlendSettings settings, FileInfo? json, IAnsiConsole console)
+    {
+        if (settings.Repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {settings.Repetitions}");
+        if (settings.Adapters.Any(n => n < 1)) throw new ArgumentException("--adapters: every N must be at least 1");
+        if (settings.PoolBytes.Any(b => b < 1)) throw new ArgumentException("--sizes: every size must be at least 1 MiB");
+        var machine = MachineInfo.Current();
+        var results = new List<BlendBandwidthResult>();
+        var devices = new List<BlendDevice>();
+        foreach (var backend in settings.Backends)
+        {
+            using var blender = Blender.Create(Options(settings, backend));
+            devices.Add(blender.Device);
+            console.MarkupLine($"[bold]{Markup.Escape(blender.Device.ToString())}[/]");
+            foreach (var storage in settings.Storages)
+                foreach (var n in settings.Adapters)
+                    foreach (var bytes in settings.PoolBytes)
+                    {
+                        var result = BlendBandwidth.Measure(blender, n, bytes, storage, settings.Mode, settings.Repetitions);
+                        results.Add(result);
+                        console.MarkupLine(Markup.Escape(
+                            $"  {result.Storage} N={n} pool {result.PoolBytes / (double)(1 << 20):0} MiB: blend {result.BlendGigabytesPerSecond:0.0} GB/s, " +
+                            $"copy {result.CopyGigabytesPerSecond:0.0} GB/s ({result.PercentOfCopy:0}%)"));
+                    }
+        }
+        console.Write(Table(results));
+        console.MarkupLine(Markup.Escape($"{machine.Cpu}, {machine.Cores} cores; bytes = pool read + fp32 output written (blend), read + written (copy); best of {settings.Repetitions * BlendBandwidth.SamplesPerRound} samples each, copy and blend alternating."));
+        if (json is not null) WriteJson(json, machine, devices, settings, results);
+        return results;
+    }
+
+    private static BlenderOptions Options(BenchBlendSettings settings, BlendBackend backend)
+    {
+        if (backend == BlendBackend.Cpu) return new BlenderOptions { Backend = backend, CpuThreads = settings.CpuThreads };
+        return BlendOptionParsing.Device(new BlenderOptions { Backend = backend, Tuning = settings.Tuning }, settings.Device);
+    }
+
+    private static Table Table(IReadOnlyList<BlendBandwidthResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("backend", "storage", "N", "pool MiB", "blend µs", "blend GB/s", "copy GB/s", "% of copy");
+        foreach (var r in results)
+            table.AddRow(r.Backend, r.Storage, r.Adapters.ToString(CultureInfo.InvariantCulture),
+                         (r.PoolBytes / (double)(1 << 20)).ToString("0", CultureInfo.InvariantCulture),
+                         r.BlendBestMicroseconds.ToString("0", CultureInfo.InvariantCulture),
+                         r.BlendGigabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
+                         r.CopyGigabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
+                         r.PercentOfCopy.ToString("0", CultureInfo.InvariantCulture));
+        return table;
+    }
+
+    /// <summary>Writes the figures with Utf8JsonWriter (no reflection, so trimmed GPU bundles keep working).</summary>
+    private static void WriteJson(FileInfo file, MachineInfo machine, IReadOnlyList<BlendDevice> devices, BenchBlendSettings settings,
+                                  IReadOnlyList<BlendBandwidthResult> results)
+    {
+        if (file.Directory is { Exists: false } directory) directory.Create();
+        using var stream = File.Create(file.FullName);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.WriteStartObject();
+        json.WriteString("benchmark", "crayon bench blend");
+        machine.WriteJson(json);
+        json.WriteStartArray("devices");
+        foreach (var d in devices)
+        {
+            json.WriteStartObject();
+            json.WriteString("backend", d.Backend == BlendBackend.Cpu ? "cpu" : "vulkan");
+            json.WriteString("name", d.Name);
+            json.WriteString("type", d.Type.ToString());
+            json.WriteString("driver", d.Driver);
+            json.WriteString("api_version", d.ApiVersion);
+            json.WriteNumber("threads", d.Threads);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteString("method",
+            "bytes: blend = pool bytes read + fp32 output bytes written; copy = buffer bytes read + written. Copy and blend " +
+            "repetitions alternate (each repetition: 3 copies, then 3 blends); each figure is the best sample. Vulkan copy = compute-shader copy (transfer = " +
+            "vkCmdCopyBuffer); CPU copy = memcpy split over the worker threads.");
+        json.WriteNumber("repetitions", settings.Repetitions);
+        json.WriteStartArray("results");
+        foreach (var r in results)
+        {
+            json.WriteStartObject();
+            json.WriteString("backend", r.Backend);
+            json.WriteString("device", r.Device);
+            json.WriteString("storage", r.Storage);
+            json.WriteString("mode", r.Mode);
+            json.WriteNumber("adapters", r.Adapters);
+            json.WriteNumber("pool_bytes", r.PoolBytes);
+            json.WriteNumber("output_bytes", r.OutputBytes);
+            json.WriteNumber("blend_bytes_moved", r.BlendBytesMoved);
+            json.WriteNumber("blend_best_us", Math.Round(r.BlendBestMicroseconds, 2));
+            json.WriteNumber("blend_median_us", Math.Round(r.BlendMedianMicroseconds, 2));
+            json.WriteNumber("blend_gb_per_s", Math.Round(r.BlendGigabytesPerSecond, 3));
+            json.WriteNumber("copy_bytes", r.CopyBytes);
+            json.WriteNumber("copy_best_us", Math.Round(r.CopyBestMicroseconds, 2));
+            json.WriteNumber("copy_gb_per_s", Math.Round(r.CopyGigabytesPerSecond, 3));
+            if (r.TransferCopyGigabytesPerSecond is { } transfer) json.WriteNumber("transfer_copy_gb_per_s", Math.Round(transfer, 3));
+            json.WriteNumber("percent_of_copy", Math.Round(r.PercentOfCopy, 1));
+            json.WriteBoolean("device_timed", r.DeviceTimed);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+}
+
+/// <summary>What `crayon bench blend` sweeps.</summary>
+public sealed record BenchBlendSettings(
+    IReadOnlyList<long> PoolBytes,
+    IReadOnlyList<int> Adapters,
+    IReadOnlyList<BlendBackend> Backends,
+    IReadOnlyList<PoolStorage> Storages,
+    BlendMode Mode,
+    int Repetitions,
+    string? Device,
+    int CpuThreads,
+    KernelTuning Tuning);

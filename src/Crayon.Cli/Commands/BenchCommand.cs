@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>`crayon bench ...`: performance measurements, one subcommand each.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure performance");
+        command.Subcommands.Add(BenchBlendCommand.Create());
+        command.Subcommands.Add(BenchSwapCommand.Create());
+        return command;
+    }
+}

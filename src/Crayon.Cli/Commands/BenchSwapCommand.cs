@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using Crayon.Benchmarking;
+using Crayon.Blending;
+using Crayon.Formats.Gguf;
+using Crayon.Llama;
+using Crayon.Models;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>
+/// `crayon bench swap`: alpha in to adapter live in llama.cpp, split into blend, read-back, GGUF image,
+/// llama.cpp load, set and first token; and the same adapter through a file as the baseline.
+/// </summary>
+internal static class BenchSwapCommand
+{
+    public static Command Create()
+    {
+        var llama = new LlamaCommandOptions();
+        llama.Model.Required = false;
+        llama.Model.Description = "GGUF model to swap adapters into (default: a random model of --shape, made in memory)";
+        var shape = new Option<string>("--shape") { Description = "shape of the random model when no --model is given: smollm-135m", DefaultValueFactory = _ => "smollm-135m" };
+        var adapters = new Option<int>("--adapters", "-n") { Description = "adapters in the pool (N)", DefaultValueFactory = _ => 8 };
+        var rank = new Option<int>("--rank") { Description = "rank of every pool adapter", DefaultValueFactory = _ => 16 };
+        var targets = new Option<string>("--targets") { Description = "modules with a LoRA (llama.cpp names)", DefaultValueFactory = _ => string.Join(",", SwapBenchmark.DefaultTargets) };
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "measured swaps (after one warm-up)", DefaultValueFactory = _ => 10 };
+        var mode = new Option<string>("--mode") { Description = "linear or concat", DefaultValueFactory = _ => "linear" };
+        var topK = new Option<int>("--top-k") { Description = "concat: adapters stacked", DefaultValueFactory = _ => 4 };
+        var blendBackend = new Option<string>("--blend-backend") { Description = "auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
+        var command = new Command("swap", "Time from blend weights to an adapter live in llama.cpp, against loading it from a file")
+        {
+            shape, adapters, rank, targets, repetitions, mode, topK, blendBackend, json,
+        };
+        llama.AddTo(command);
+        command.SetAction(result =>
+        {
+            var settings = new SwapBenchmarkSettings
+            {
+                Adapters = result.GetValue(adapters),
+                Rank = result.GetValue(rank),
+                Targets = result.GetValue(targets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Repetitions = result.GetValue(repetitions),
+                Mode = result.GetValue(mode) switch
+                {
+                    "linear" => BlendMode.Linear,
+                    "concat" => BlendMode.Concat,
+                    var other => throw new ArgumentException($"--mode must be linear or concat, not '{other}'"),
+                },
+                TopK = result.GetValue(topK),
+                BlendBackend = result.GetValue(blendBackend) switch
+                {
+                    "auto" => BlendBackend.Auto,
+                    "vulkan" => BlendBackend.Vulkan,
+                    "cpu" => BlendBackend.Cpu,
+                    var other => throw new ArgumentException($"--blend-backend must be auto, vulkan or cpu, not '{other}'"),
+                },
+            };
+            using var model = result.GetValue(llama.Model) is null ? RandomModel(result.GetValue(shape)!, llama, result) : llama.LoadModel(result);
+            var outcome = SwapBenchmark.Run(model, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench swap: {message}"));
+            Print(outcome);
+            if (result.GetValue(json) is { } file)
+            {
+                using var stream = file.Create();
+                outcome.WriteJson(stream);
+                Console.WriteLine($"wrote {file.FullName}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static LlamaModel RandomModel(string shape, LlamaCommandOptions llama, ParseResult result)
+    {
+        var h = shape.ToLowerInvariant() switch
+        {
+            "smollm-135m" => LlamaHyperparameters.SmolLM135M,
+            _ => throw new ArgumentException($"--shape '{shape}' is unknown; known: smollm-135m (or give --model)"),
+        };
+        using var image = new MemoryStream();
+        RandomLlamaModel.Write(image, h, new RandomLlamaModelOptions(Seed: 1, Storage: GgmlType.F16, Name: $"random {shape}"));
+        return llama.LoadModel(result, image.GetBuffer().AsMemory(0, (int)image.Length), $"random {shape}");
+    }
+
+    private static void Print(SwapBenchmarkResult r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"model {r.Model} on {r.LlamaDevice}; blend on {r.BlendDevice}; pool {r.PoolSize} × rank {r.Settings.Rank}, {r.TargetsPerAdapter} targets, {r.ElementsPerAdapter:N0} elements per adapter"));
+        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)");
+        foreach (var (phase, stats) in r.InMemory)
+        {
+            var file = r.FromFile.FirstOrDefault(p => p.Phase == phase);
+            Console.WriteLine(string.Create(c, $"{phase,-20} {stats.Median / 1000,12:F3}   {(file.Phase is null ? "" : (file.Stats.Median / 1000).ToString("F3", c)),22}"));
+        }
+        Console.WriteLine(string.Create(c, $"{"write_file",-20} {"",12}   {r["write_file", true].Median / 1000,22:F3}"));
+        Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms"));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Crayon.Blending;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>Parsing of the blend-related option values shared by `crayon blend` and `crayon bench blend`.</summary>
+internal static class BlendOptionParsing
+{
+    /// <summary>A comma-separated list; a bad element is reported with the option's name.</summary>
+    public static T[] List<T>(string text, string option, Func<string, T> parse)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new ArgumentException($"{option} is empty");
+        return parts.Select(p =>
+        {
+            try
+            {
+                return parse(p);
+            }
+            catch (FormatException)
+            {
+                throw new ArgumentException($"{option}: '{p}' is not valid");
+            }
+            catch (OverflowException)
+            {
+                throw new ArgumentException($"{option}: '{p}' is out of range");
+            }
+        }).ToArray();
+    }
+
+    public static float[] Weights(string text, string option) =>
+        List(text, option, s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+    public static BlendBackend Backend(string text, string option, bool allowAuto = false) => text.ToLowerInvariant() switch
+    {
+        "auto" when allowAuto => BlendBackend.Auto,
+        "vulkan" => BlendBackend.Vulkan,
+        "cpu" => BlendBackend.Cpu,
+        _ => throw new ArgumentException($"{option}: '{text}' is not {(allowAuto ? "auto, " : "")}vulkan or cpu"),
+    };
+
+    public static PoolStorage Storage(string text, string option) => text.ToLowerInvariant() switch
+    {
+        "f32" => PoolStorage.Float32,
+        "f16" => PoolStorage.Float16,
+        "bf16" => PoolStorage.BFloat16,
+        _ => throw new ArgumentException($"{option}: '{text}' is not f32, f16 or bf16"),
+    };
+
+    public static BlendMode Mode(string text, string option) => text.ToLowerInvariant() switch
+    {
+        "linear" => BlendMode.Linear,
+        "concat" => BlendMode.Concat,
+        _ => throw new ArgumentException($"{option}: '{text}' is not linear or concat"),
+    };
+
+    /// <summary>"--device 1" picks a Vulkan device by index, anything else by part of its name.</summary>
+    public static BlenderOptions Device(BlenderOptions options, string? device) =>
+        device is null ? options
+        : int.TryParse(device, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? options with { DeviceIndex = index }
+        : options with { DeviceName = device };
+}

@@ -1,0 +1,56 @@
+using Crayon.Blending;
+
+namespace Crayon.Benchmarking;
+
+/// <summary>
+/// Measures blend bandwidth against the same device's copy bandwidth in the same run. Copy and
+/// blend repetitions alternate, so both see the same machine state (noisy neighbours, clocks);
+/// each figure is the fastest of its samples.
+/// </summary>
+public static class BlendBandwidth
+{
+    /// <summary>Copies and blends timed back to back in each repetition (the copy buffers are allocated once per repetition).</summary>
+    public const int SamplesPerRound = 3;
+
+    public static BlendBandwidthResult Measure(Blender blender, int adapters, long poolBytes, PoolStorage storage, BlendMode mode, int repetitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
+        var pool = SyntheticPools.Create(adapters, poolBytes, bytesPerElement);
+        var weights = SyntheticPools.Weights(adapters);
+        int? topK = mode == BlendMode.Concat ? adapters : null;
+        using var resident = blender.Upload(pool, storage);
+        resident.BlendOnDevice(weights, mode, topK); // first use compiles pipelines and faults pages in
+
+        var actualPoolBytes = pool.ElementsPerAdapter * adapters * bytesPerElement;
+        var outputElements = pool.ElementsPerAdapter * (mode == BlendMode.Concat ? adapters : 1);
+        var blends = new List<double>();
+        double copyBest = double.MaxValue;
+        double? transferBest = null;
+        var copyTimed = true;
+        for (var r = 0; r < repetitions; r++)
+        {
+            var copy = blender.MeasureCopyBandwidth(actualPoolBytes, SamplesPerRound);
+            copyBest = Math.Min(copyBest, copy.BestNanoseconds / 1e3);
+            if (copy.TransferBestNanoseconds is { } t and > 0) transferBest = Math.Min(transferBest ?? double.MaxValue, t / 1e3);
+            copyTimed &= copy.DeviceTimed;
+            for (var s = 0; s < SamplesPerRound; s++) blends.Add(resident.BlendOnDevice(weights, mode, topK).BlendMicroseconds);
+        }
+        blends.Sort();
+        var timed = copyTimed && blender.Device.Backend == BlendBackend.Vulkan;
+        return new BlendBandwidthResult(
+            blender.Device.Backend == BlendBackend.Vulkan ? "vulkan" : "cpu",
+            blender.Device.Name,
+            BlendBandwidthResult.StorageName(storage),
+            mode == BlendMode.Concat ? "concat" : "linear",
+            adapters,
+            actualPoolBytes,
+            outputElements * sizeof(float),
+            blends[0],
+            blends[blends.Count / 2],
+            actualPoolBytes,
+            copyBest,
+            transferBest,
+            timed);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Crayon.Adapters;
+using Crayon.Blending;
+using Crayon.Formats.Gguf;
+using Crayon.Llama;
+
+namespace Crayon.Benchmarking;
+
+/// <summary>
+/// Alpha in to adapter live in llama.cpp, phase by phase: blend on the device, read-back, the GGUF
+/// image, llama.cpp's load from memory (fmemopen), setting the adapter on the context, and the first
+/// decode with it (where llama.cpp re-plans its graph). Baseline: the same image written to a file
+/// (flushed to disk) and loaded from there; both totals run from the blend call to the first token. A pool of random adapters of the model's shape; random alpha each repetition.
+/// </summary>
+public static class SwapBenchmark
+{
+    public static readonly string[] DefaultTargets = ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"];
+
+    public static SwapBenchmarkResult Run(LlamaModel model, SwapBenchmarkSettings settings, int threads = 0, Action<string>? progress = null)
+    {
+        settings.Validate();
+        progress?.Invoke($"making a pool of {settings.Adapters} random rank-{settings.Rank} adapters for {model.Name}");
+        var pool = new AdapterPool(RandomPool(model, settings).ToList());
+        using var blender = Blender.Create(new BlenderOptions { Backend = settings.BlendBackend });
+        using var resident = blender.Upload(pool, settings.Storage);
+        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 256, BatchSize = 64, Threads = threads });
+        var token = new[] { model.Tokenizer.Bos >= 0 ? model.Tokenizer.Bos : 0 };
+        var random = new Random(settings.Seed);
+        var folder = Directory.CreateTempSubdirectory("crayon-bench-swap-");
+        var memory = new PhaseRecorder();
+        var file = new PhaseRecorder();
+        var decode = new List<double>();
+        try
+        {
+            for (var r = -1; r < settings.Repetitions; r++) // r = -1: warm-up, not recorded
+            {
+                var alpha = Enumerable.Range(0, pool.Count).Select(_ => (float)random.NextDouble()).ToArray();
+                var sum = alpha.Sum();
+                for (var i = 0; i < alpha.Length; i++) alpha[i] /= sum;
+
+                // In memory: what Crayon does.
+                var clock = Stopwatch.StartNew();
+                var blended = resident.Blend(alpha, settings.Mode, settings.Mode == BlendMode.Concat ? settings.TopK : null);
+                var image = Time(() => LoraAdapterGguf.ToBytes(blended.Adapter, settings.ImageType), out var imageUs);
+                var adapter = Time(() => LlamaAdapter.Load(model, image, $"blend-{r}"), out var loadUs);
+                Time(() => context.ApplyAdapters(AdapterSet.Single(adapter)), out var setUs);
+                adapter.Dispose();
+                var memoryLogits = Time(() => context.EvaluateLogits(token), out var firstUs);
+                var totalUs = clock.Elapsed.TotalMicroseconds;
+                for (var i = 0; i < 3; i++) decode.Add(Timed(() => context.EvaluateLogits(token)));
+                if (r >= 0)
+                    memory.Add(("blend", blended.Timings.BlendMicroseconds), ("read_back", blended.Timings.ReadBackMicroseconds),
+                        ("blend_call", blended.Timings.HostMicroseconds), ("gguf_image", imageUs), ("llama_load", loadUs),
+                        ("set", setUs), ("first_token", firstUs), ("total", totalUs));
+
+                // Baseline: the same adapter through a file.
+                var path = Path.Combine(folder.FullName, $"blend-{r}.gguf");
+                clock.Restart();
+                Time(() => WriteDurably(path, image), out var writeUs);
+                var fromFile = Time(() => LlamaAdapter.Load(model, path), out var fileLoadUs);
+                Time(() => context.ApplyAdapters(AdapterSet.Single(fromFile)), out var fileSetUs);
+                fromFile.Dispose();
+                var fileLogits = Time(() => context.EvaluateLogits(token), out var fileFirstUs);
+                // Same image, same numbers: a swap that measured fast but applied something else would be caught here.
+                if (!memoryLogits.AsSpan().SequenceEqual(fileLogits))
+                    throw new InvalidOperationException($"repetition {r}: the adapter loaded from memory and the same adapter loaded from a file give different logits");
+                // The file path needs the same blend and the same GGUF bytes: count them in its total too.
+                var fileTotalUs = blended.Timings.HostMicroseconds + imageUs + clock.Elapsed.TotalMicroseconds;
+                File.Delete(path);
+                if (r >= 0)
+                    file.Add(("write_file", writeUs), ("llama_load", fileLoadUs), ("set", fileSetUs), ("first_token", fileFirstUs), ("total", fileTotalUs));
+                progress?.Invoke(r < 0 ? "warm-up done" : $"repetition {r + 1}/{settings.Repetitions}: {totalUs / 1000:F2} ms in memory, {fileTotalUs / 1000:F2} ms through a file");
+            }
+            context.ApplyAdapters(AdapterSet.None);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+        return new SwapBenchmarkResult(
+            settings, model.Name, model.Device?.ToString() ?? "CPU", blender.Device.ToString(),
+            pool.Count, pool.Targets.Count, pool.ElementsPerAdapter,
+            memory.Summarize(), file.Summarize(), PhaseStats.Of(decode.Skip(3).ToList()),
+            MachineInfo.Current());
+    }
+
+    private static IEnumerable<LoraAdapter> RandomPool(LlamaModel model, SwapBenchmarkSettings settings)
+    {
+        var weights = model.Layout.Tensors.ToDictionary(t => t.Info.Name, t => t.Info.Dimensions);
+        var targets = Enumerable.Range(0, model.LayerCount)
+            .SelectMany(layer => settings.Targets.Select(t => $"blk.{layer}.{t}"))
+            .Where(t => weights.ContainsKey(t + ".weight"))
+            .ToList();
+        if (targets.Count == 0)
+            throw new ArgumentException($"model '{model.Name}' has none of the targets {string.Join(", ", settings.Targets)}");
+        for (var i = 0; i < settings.Adapters; i++)
+        {
+            var random = new Random(HashCode.Combine(settings.Seed, i));
+            LoraMatrix Matrix(int rows, int cols)
+            {
+                var data = new float[checked(rows * cols)];
+                for (var k = 0; k < data.Length; k++) data[k] = (float)(random.NextDouble() * 0.02 - 0.01);
+                return new LoraMatrix(rows, cols, data);
+            }
+            yield return new LoraAdapter(model.Architecture, settings.Rank, targets.Select(target =>
+            {
+                var dims = weights[target + ".weight"];
+                int inFeatures = (int)dims[0], outFeatures = (int)dims[1];
+                return new LoraPair(target, Matrix(settings.Rank, inFeatures), Matrix(outFeatures, settings.Rank));
+            }).ToList());
+        }
+    }
+
+    private static void WriteDurably(string path, byte[] image)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        stream.Write(image);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static T Time<T>(Func<T> action, out double microseconds)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var result = action();
+        microseconds = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        return result;
+    }
+
+    private static void Time(Action action, out double microseconds) => microseconds = Timed(action);
+
+    private static double Timed(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    private static double Timed<T>(Func<T> action) => Timed(() => { action(); });
+
+    private sealed class PhaseRecorder
+    {
+        private readonly Dictionary<string, List<double>> _samples = new(StringComparer.Ordinal);
+        private readonly List<string> _order = [];
+
+        public void Add(params (string Phase, double Microseconds)[] phases)
+        {
+            foreach (var (phase, us) in phases)
+            {
+                if (!_samples.TryGetValue(phase, out var list)) { _samples[phase] = list = []; _order.Add(phase); }
+                list.Add(us);
+            }
+        }
+
+        public IReadOnlyList<(string Phase, PhaseStats Stats)> Summarize() => _order.Select(p => (p, PhaseStats.Of(_samples[p]))).ToList();
+    }
+}

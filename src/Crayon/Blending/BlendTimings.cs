@@ -1,0 +1,8 @@
+namespace Crayon.Blending;
+
+/// <summary>Where one blend's time went, in microseconds.</summary>
+/// <param name="BlendMicroseconds">The blend kernel: GPU timestamps on Vulkan (see <paramref name="DeviceTimed"/>), wall time on the CPU path.</param>
+/// <param name="ReadBackMicroseconds">Device output to caller memory: the GPU copy into staging plus the host copy out of it (0 without read-back; 0 on the CPU path, which writes in place).</param>
+/// <param name="HostMicroseconds">Wall time of the whole call as the caller saw it, output allocation included.</param>
+/// <param name="DeviceTimed">True when the device figures come from GPU timestamps.</param>
+public readonly record struct BlendTimings(double BlendMicroseconds, double ReadBackMicroseconds, double HostMicroseconds, bool DeviceTimed);

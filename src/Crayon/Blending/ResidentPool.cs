@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Crayon.Adapters;
+using Crayon.Interop.Blend;
+
+namespace Crayon.Blending;
+
+/// <summary>
+/// An <see cref="AdapterPool"/> uploaded to a <see cref="Blender"/>'s device. Blends write into
+/// one persistent device output buffer and are read back into caller memory through a reused
+/// staging buffer; nothing is re-uploaded between blends.
+/// </summary>
+public sealed class ResidentPool : IDisposable
+{
+    private readonly Blender blender;
+    private readonly NativePool native;
+    private bool disposed;
+
+    internal ResidentPool(Blender blender, NativePool native, AdapterPool pool, PoolStorage storage)
+    {
+        this.blender = blender;
+        this.native = native;
+        Pool = pool;
+        Storage = storage;
+    }
+
+    public AdapterPool Pool { get; }
+    public PoolStorage Storage { get; }
+
+    /// <summary>Blends into a new adapter (see <see cref="BlendMode"/> and <see cref="BlendedLoraAlpha"/> for the conventions).</summary>
+    /// <param name="weights">One finite weight per adapter of the pool (negative and zero allowed).</param>
+    /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>
+    public BlendResult Blend(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var chosen = Prepare(weights, mode, topK);
+        var output = CreateOutput(mode, chosen.Length);
+        var timings = Run(weights, mode, chosen, output, started);
+        return new BlendResult(output, chosen, timings);
+    }
+
+    /// <summary>
+    /// Blends into an existing adapter's arrays (made by <see cref="CreateOutput"/> for the same mode
+    /// and number of stacked adapters), so repeated blends allocate nothing.
+    /// </summary>
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, LoraAdapter destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var started = Stopwatch.GetTimestamp();
+        var chosen = Prepare(weights, mode, topK);
+        CheckDestination(destination, mode, chosen.Length);
+        return Run(weights, mode, chosen, destination, started);
+    }
+
+    /// <summary>Blends and keeps the result in device memory only (what a benchmark of the kernel wants).</summary>
+    public BlendTimings BlendOnDevice(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var chosen = Prepare(weights, mode, topK);
+        return Run(weights, mode, chosen, null, started);
+    }
+
+    /// <summary>An adapter shaped for the output of a blend of this mode stacking <paramref name="stacked"/> adapters.</summary>
+    public LoraAdapter CreateOutput(BlendMode mode, int stacked)
+    {
+        var rank = Pool.Rank * (mode == BlendMode.Concat ? stacked : 1);
+        var pairs = Pool.Targets.Select(t => new LoraPair(
+            t.Name,
+            new LoraMatrix(rank, t.InFeatures, GC.AllocateUninitializedArray<float>(checked(rank * t.InFeatures))),
+            new LoraMatrix(t.OutFeatures, rank, GC.AllocateUninitializedArray<float>(checked(t.OutFeatures * rank))))).ToArray();
+        var metadata = new Dictionary<string, string>
+        {
+            ["general.name"] = $"crayon {(mode == BlendMode.Concat ? "concat" : "linear")} blend of {stacked}",
+        };
+        return new LoraAdapter(Pool.Architecture, BlendedLoraAlpha.For(Pool, mode, stacked), pairs, metadata);
+    }
+
+    /// <summary>A stored tensor (pool order: A then B of each target) as the device holds it, after storage rounding.</summary>
+    public float[] ReadStoredTensor(int adapter, int tensor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(adapter);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(adapter, Pool.Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(tensor);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(tensor, Pool.TensorCount);
+        var target = Pool.Targets[tensor / 2];
+        lock (blender.Gate)
+        {
+            ThrowIfUnusable();
+            return native.ReadTensor(adapter, tensor, tensor % 2 == 0 ? target.ElementsA : target.ElementsB);
+        }
+    }
+
+    /// <summary>Testing hook: fill the device output buffer with <paramref name="value"/> (e.g. NaN).</summary>
+    internal void PoisonDeviceOutput(float value)
+    {
+        lock (blender.Gate)
+        {
+            ThrowIfUnusable();
+            native.PoisonOutput(value);
+        }
+    }
+
+    private int[] Prepare(ReadOnlySpan<float> weights, BlendMode mode, int? topK)
+    {
+        BlendSelection.CheckWeights(weights, Pool.Count);
+        return BlendSelection.Choose(weights, mode, topK);
+    }
+
+    private BlendTimings Run(ReadOnlySpan<float> weights, BlendMode mode, int[] chosen, LoraAdapter? output, long started)
+    {
+        float[][]? destinations = null;
+        if (output is not null)
+        {
+            destinations = new float[Pool.TensorCount][];
+            for (var t = 0; t < Pool.Targets.Count; t++)
+            {
+                destinations[2 * t] = output.Pairs[t].A.Data;
+                destinations[2 * t + 1] = output.Pairs[t].B.Data;
+            }
+        }
+        var selection = mode == BlendMode.Concat ? chosen.Select(i => (uint)i).ToArray() : [];
+        NativeBlendTimings native;
+        lock (blender.Gate)
+        {
+            ThrowIfUnusable();
+            native = this.native.Blend((uint)mode, weights, selection, destinations);
+        }
+        var host = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        return new BlendTimings(native.BlendDeviceNs / 1e3, (native.ReadbackDeviceNs + native.ReadbackHostNs) / 1e3, host,
+                                (native.Flags & NativeBlendTimings.DeviceTimestamps) != 0);
+    }
+
+    private void CheckDestination(LoraAdapter destination, BlendMode mode, int stacked)
+    {
+        var rank = Pool.Rank * (mode == BlendMode.Concat ? stacked : 1);
+        if (destination.Pairs.Count != Pool.Targets.Count)
+            throw new ArgumentException($"destination has {destination.Pairs.Count} targets; the pool has {Pool.Targets.Count}", nameof(destination));
+        for (var t = 0; t < Pool.Targets.Count; t++)
+        {
+            var target = Pool.Targets[t];
+            var pair = destination.Pairs[t];
+            if (pair.Target != target.Name || pair.A.Rows != rank || pair.A.Cols != target.InFeatures ||
+                pair.B.Rows != target.OutFeatures || pair.B.Cols != rank)
+                throw new ArgumentException(
+                    $"destination pair {t} is '{pair.Target}' with A {pair.A} and B {pair.B}; this blend writes '{target.Name}' with " +
+                    $"A {rank}×{target.InFeatures} and B {target.OutFeatures}×{rank} (use CreateOutput)", nameof(destination));
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        blender.ThrowIfDisposed();
+    }
+
+    public void Dispose()
+    {
+        lock (blender.Gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            native.Dispose();
+            blender.Forget(this);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Crayon.Adapters;
+using Crayon.Llama;
+
+namespace Crayon.Pool;
+
+/// <summary>
+/// A built Crayon pool: N base LoRA adapters, each with its indicator (the centroid of the examples it was
+/// trained on, in the space of <see cref="Signal"/> embeddings of <see cref="Model"/>), plus how it was built.
+/// Stored as one self-describing, versioned, checksummed GGUF file by <see cref="AdapterPoolFile"/>.
+/// </summary>
+public sealed class AdapterPoolArtifact
+{
+    public AdapterPoolArtifact(AdapterPool adapters, IReadOnlyList<float[]> centroids, EmbeddingSignal signal, PoolModel model,
+                               IReadOnlyList<string>? adapterNames = null, IReadOnlyDictionary<string, string>? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(adapters);
+        ArgumentNullException.ThrowIfNull(centroids);
+        ArgumentNullException.ThrowIfNull(model);
+        if (!Enum.IsDefined(signal)) throw new ArgumentException($"embedding signal {(int)signal} is not query or hidden", nameof(signal));
+        if (centroids.Count != adapters.Count)
+            throw new ArgumentException($"the pool has {adapters.Count} adapters but {centroids.Count} centroids; each adapter needs one", nameof(centroids));
+        var dimension = centroids[0].Length;
+        for (var i = 0; i < centroids.Count; i++)
+        {
+            if (centroids[i].Length != dimension || dimension == 0)
+                throw new ArgumentException($"centroid {i} has {centroids[i].Length} values; centroid 0 has {dimension} (all must match and be non-empty)", nameof(centroids));
+            if (centroids[i].Any(v => !float.IsFinite(v)))
+                throw new ArgumentException($"centroid {i} holds a NaN or infinite value", nameof(centroids));
+        }
+        adapterNames ??= Enumerable.Range(0, adapters.Count).Select(i => $"adapter-{i}").ToArray();
+        if (adapterNames.Count != adapters.Count)
+            throw new ArgumentException($"{adapterNames.Count} adapter names for {adapters.Count} adapters", nameof(adapterNames));
+        Adapters = adapters;
+        Centroids = centroids;
+        Signal = signal;
+        Model = model;
+        AdapterNames = adapterNames;
+        Provenance = provenance ?? new Dictionary<string, string>();
+    }
+
+    public AdapterPool Adapters { get; }
+    public int Count => Adapters.Count;
+
+    /// <summary>One indicator per adapter: the mean embedding of the examples it specialises in.</summary>
+    public IReadOnlyList<float[]> Centroids { get; }
+
+    public int EmbeddingLength => Centroids[0].Length;
+    public EmbeddingSignal Signal { get; }
+    public PoolModel Model { get; }
+    public IReadOnlyList<string> AdapterNames { get; }
+
+    /// <summary>How the pool was built (seed, data, epochs, learning rate, …), as the builder recorded it.</summary>
+    public IReadOnlyDictionary<string, string> Provenance { get; }
+
+    /// <summary>Throws a clear error when this pool was built for another model than <paramref name="model"/>.</summary>
+    public void EnsureBuiltFor(PoolModel model, string poolSource = "pool")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Architecture != Model.Architecture || model.Fingerprint != Model.Fingerprint)
+            throw new PoolMismatchException(
+                $"{poolSource} was built for model '{Model.Name}' ({Model.Architecture}, fingerprint {Model.Fingerprint[..12]}…), " +
+                $"not for '{model.Name}' ({model.Architecture}, fingerprint {model.Fingerprint[..Math.Min(12, model.Fingerprint.Length)]}…); rebuild the pool for this model");
+    }
+}
+
+/// <summary>A pool (or embeddings) used with a model it was not built for.</summary>
+public sealed class PoolMismatchException(string message) : Exception(message);

@@ -1,0 +1,137 @@
+using Crayon.Adapters;
+using Crayon.Formats.Gguf;
+using Crayon.Llama;
+using Crayon.Models;
+using Crayon.Pool;
+using Crayon.Tests.Blending;
+using Crayon.Tests.Support;
+using NUnit.Framework;
+
+namespace Crayon.Tests.Pool;
+
+/// <summary>The pool artifact: a lossless round trip, a checksum that catches corruption, and clear errors for the wrong file or model.</summary>
+public class AdapterPoolFileTests : TempFolderTest
+{
+    private static AdapterPoolArtifact Sample(int count = 3, int dimension = 5)
+    {
+        var adapters = new RandomAdapters(seed: 7).Pool(count, rank: 2, RandomAdapters.OddTargets, mixedAlphas: true);
+        var random = new Random(11);
+        var centroids = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()).ToArray();
+        return new AdapterPoolArtifact(adapters, centroids, EmbeddingSignal.Query, new PoolModel("stories260K", "llama", new string('a', 64)),
+            Enumerable.Range(0, count).Select(i => $"cluster-{i}").ToArray(), new Dictionary<string, string> { ["seed"] = "42", ["epochs"] = "2" });
+    }
+
+    [Test]
+    public void RoundTripKeepsEveryFactorCentroidAndField()
+    {
+        var pool = Sample();
+        AdapterPoolFile.Write(pool, PathIn("p.gguf"));
+        var back = AdapterPoolFile.Read(PathIn("p.gguf"));
+
+        Assert.That(back.Count, Is.EqualTo(pool.Count));
+        Assert.That(back.Signal, Is.EqualTo(EmbeddingSignal.Query));
+        Assert.That(back.Model, Is.EqualTo(pool.Model));
+        Assert.That(back.AdapterNames, Is.EqualTo(pool.AdapterNames));
+        Assert.That(back.Provenance, Is.EquivalentTo(pool.Provenance));
+        Assert.That(back.Centroids, Is.EqualTo(pool.Centroids));
+        for (var i = 0; i < pool.Count; i++)
+        {
+            var (a, b) = (pool.Adapters.Adapters[i], back.Adapters.Adapters[i]);
+            Assert.That(b.Alpha, Is.EqualTo(a.Alpha), $"adapter {i} alpha");
+            for (var p = 0; p < a.Pairs.Count; p++)
+            {
+                Assert.That(b.Pairs[p].Target, Is.EqualTo(a.Pairs[p].Target));
+                Assert.That(b.Pairs[p].A.Data, Is.EqualTo(a.Pairs[p].A.Data));
+                Assert.That(b.Pairs[p].B.Data, Is.EqualTo(a.Pairs[p].B.Data));
+            }
+        }
+        Assert.That(GgufReader.Read(PathIn("p.gguf")).Metadata["crayon.pool.target_modules"].AsStringArray(),
+            Is.EqualTo(new[] { "attn_q", "ffn_down", "attn_v" }));
+    }
+
+    [Test]
+    public void TheSamePoolWritesTheSameBytes()
+    {
+        AdapterPoolFile.Write(Sample(), PathIn("a.gguf"));
+        AdapterPoolFile.Write(Sample(), PathIn("b.gguf"));
+        Assert.That(File.ReadAllBytes(PathIn("b.gguf")), Is.EqualTo(File.ReadAllBytes(PathIn("a.gguf"))));
+    }
+
+    [Test]
+    public void AFlippedBitInTheTensorDataIsCaughtByTheChecksum()
+    {
+        AdapterPoolFile.Write(Sample(), PathIn("p.gguf"));
+        var bytes = File.ReadAllBytes(PathIn("p.gguf"));
+        bytes[^40] ^= 0x10; // inside the centroids, the last tensor
+        File.WriteAllBytes(PathIn("p.gguf"), bytes);
+        var error = Assert.Throws<GgufFormatException>(() => AdapterPoolFile.Read(PathIn("p.gguf")))!;
+        Assert.That(error.Message, Does.Contain("tensor_data_sha256").And.Contain("corrupted").And.Contain("p.gguf"));
+    }
+
+    [Test]
+    public void AnAdapterFileIsNotAPool()
+    {
+        LoraAdapterGguf.WriteFile(Sample().Adapters.Adapters[0], PathIn("a.gguf"));
+        var error = Assert.Throws<GgufFormatException>(() => AdapterPoolFile.Read(PathIn("a.gguf")))!;
+        Assert.That(error.Message, Does.Contain("general.type").And.Contain("not a Crayon pool"));
+    }
+
+    [Test]
+    public void ANewerFormatVersionIsRefusedByNumber()
+    {
+        AdapterPoolFile.Write(Sample(), PathIn("p.gguf"));
+        var file = GgufReader.Read(PathIn("p.gguf"));
+        file.Metadata.Set("crayon.pool.version", GgufValue.U32(99));
+        GgufWriter.WriteFile(PathIn("v99.gguf"), file);
+        var error = Assert.Throws<GgufFormatException>(() => AdapterPoolFile.Read(PathIn("v99.gguf")))!;
+        Assert.That(error.Message, Does.Contain("is 99").And.Contain("format 1"));
+    }
+
+    [Test]
+    public void APoolBuiltForAnotherModelIsRefusedWithBothNames()
+    {
+        var pool = Sample();
+        var other = new PoolModel("smollm", "llama", new string('b', 64));
+        var error = Assert.Throws<PoolMismatchException>(() => pool.EnsureBuiltFor(other, "p.gguf"))!;
+        Assert.That(error.Message, Does.Contain("stories260K").And.Contain("smollm").And.Contain("rebuild"));
+        Assert.DoesNotThrow(() => pool.EnsureBuiltFor(pool.Model));
+    }
+
+    [Test]
+    public void MutatedPoolFilesAreRejectedCleanly()
+    {
+        AdapterPoolFile.Write(Sample(count: 2, dimension: 3), PathIn("p.gguf"));
+        var original = File.ReadAllBytes(PathIn("p.gguf"));
+        var random = new Random(20261121);
+        var rejected = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            var flips = random.Next(1, 4);
+            for (var f = 0; f < flips; f++) bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+            File.WriteAllBytes(PathIn("m.gguf"), bytes);
+            try
+            {
+                AdapterPoolFile.Read(PathIn("m.gguf"));
+            }
+            catch (Crayon.Formats.FileFormatException e)
+            {
+                rejected++;
+                Assert.That(e.Message, Does.Contain("m.gguf"), $"mutation {i}");
+            }
+        }
+        // Anything but a format error (or a hang) fails the test; most flips land in checksummed tensor data.
+        Assert.That(rejected, Is.GreaterThan(500));
+    }
+
+    [Test]
+    public void FingerprintsTellModelsApartAndRepeat()
+    {
+        var tiny = TestData.Require("models/llama-2-tiny-random.gguf");
+        var stories = PathIn("s.gguf");
+        Crayon.Importers.Llama2c.Llama2cImporter.Import(TestData.Require("models/stories260K.bin"), TestData.Require("models/tok512.bin"), stories);
+        Assert.That(ModelFingerprint.Of(tiny), Is.EqualTo(ModelFingerprint.Of(tiny)));
+        Assert.That(ModelFingerprint.Of(tiny), Is.Not.EqualTo(ModelFingerprint.Of(stories)));
+        Assert.That(ModelFingerprint.Of(tiny), Has.Length.EqualTo(64));
+    }
+}
