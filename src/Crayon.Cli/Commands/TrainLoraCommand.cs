@@ -11,7 +11,7 @@ internal static class TrainLoraCommand
     public static Command Create()
     {
         var common = new TrainingCommandOptions(TrainingOptions.AdapterDefaults);
-        var rank = new Option<int>("--rank", "-r") { Description = "adapter rank", DefaultValueFactory = _ => 8 };
+        var rank = new Option<int>("--rank", "-r") { Description = "adapter rank (unset --lr/--epochs: 3e-3 for 4 epochs from rank 8, 1e-2 for 2 below)", DefaultValueFactory = _ => 8 };
         var route = new Option<string>("--route")
         {
             Description = "factors: train the LoRA factors directly; extract: fine-tune the targets, then keep the rank-r SVD of the change",
@@ -30,8 +30,10 @@ internal static class TrainLoraCommand
                 "extract" => AdapterRoute.ExtractedFromFineTune,
                 var other => throw new ArgumentException($"--route must be factors or extract, not '{other}'"),
             };
-            if (adapterRoute == AdapterRoute.ExtractedFromFineTune && result.GetResult(common.LearningRate) is null or { Implicit: true })
-                options = options with { LearningRate = TrainingOptions.FineTuneDefaults.LearningRate };
+            // Unset --lr and --epochs take the measured defaults of the route (and, for trained factors, of the rank).
+            var measured = adapterRoute == AdapterRoute.ExtractedFromFineTune ? TrainingOptions.FineTuneDefaults : TrainingOptions.AdapterDefaultsFor(result.GetValue(rank));
+            if (IsUnset(result, common.LearningRate)) options = options with { LearningRate = measured.LearningRate };
+            if (IsUnset(result, common.Epochs)) options = options with { Epochs = measured.Epochs };
             var trained = TrainingProgressBar.Run(AnsiConsole.Console, "lora",
                 progress => AdapterTrainer.Train(path, texts, result.GetValue(rank), options, adapterRoute, progress, cancellation));
             var output = result.GetValue(common.Output)!;
@@ -42,4 +44,6 @@ internal static class TrainLoraCommand
         });
         return command;
     }
+
+    private static bool IsUnset(ParseResult result, Option option) => result.GetResult(option) is null or { Implicit: true };
 }

@@ -23,11 +23,13 @@ internal sealed class TrainingDataOptions(string split)
         Description = split == "train" ? "use at most this many items, a seeded sample (0: all)" : "score at most this many items per task, a seeded sample (0: all)",
     };
 
+    public Option<int> MaxPerTask { get; } = new("--max-per-task") { Description = "with --task: at most this many train items from each task, a seeded sample, so large tasks do not drown small ones (0: all)" };
+
     public Option<long> Seed { get; } = new("--seed") { Description = "seed for the item sample and the training order", DefaultValueFactory = _ => 0 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Task, MaxItems, Seed })
+        foreach (var option in split == "train" ? new Option[] { Data, Task, MaxItems, MaxPerTask, Seed } : [Data, Task, MaxItems, Seed])
             command.Add(option);
     }
 
@@ -37,7 +39,9 @@ internal sealed class TrainingDataOptions(string split)
         var tasks = result.GetValue(Task) ?? [];
         var seed = result.GetValue(Seed);
         var max = result.GetValue(MaxItems);
+        var perTask = split == "train" ? result.GetValue(MaxPerTask) : 0;
         if (max < 0) throw new ArgumentException($"--max-items must not be negative, got {max}");
+        if (perTask < 0) throw new ArgumentException($"--max-per-task must not be negative, got {perTask}");
         if (files.Length == 0 && tasks.Length == 0) throw new ArgumentException("give the items with --data FILE.jsonl or --task NAME");
 
         var items = new List<QaItem>();
@@ -51,7 +55,7 @@ internal sealed class TrainingDataOptions(string split)
             var catalog = TaskCatalog.Open();
             var loaded = tasks.Select(t => catalog.Get(t).Load()).ToArray();
             items.AddRange(split == "train"
-                ? TaskSampler.TrainingMixture(loaded, seed, perTaskCap: int.MaxValue)
+                ? TaskSampler.TrainingMixture(loaded, seed, perTaskCap: perTask > 0 ? perTask : int.MaxValue)
                 : loaded.SelectMany(t => t.Test));
         }
         if (items.Count == 0) throw new ArgumentException("the data holds no items");

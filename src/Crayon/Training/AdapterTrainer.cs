@@ -7,12 +7,13 @@ namespace Crayon.Training;
 /// <see cref="AdapterRoute.TrainedFactors"/> (the default) trains the adapter's factors directly
 /// (<see cref="LoraTrainer"/>); <see cref="AdapterRoute.ExtractedFromFineTune"/> fine-tunes the target
 /// weights and keeps the rank-r truncated SVD of their change (<see cref="FineTuner"/> +
-/// <see cref="LoraExtractor"/>). On stories260K / SIQA the trained factors kept much more of the
-/// fine-tune's gain at ranks 2-8 (benchmarks/results/training-route.md).
+/// <see cref="LoraExtractor"/>). On stories260K (SIQA, OBQA) the trained factors kept 47-91 % of the
+/// fine-tune's answer-NLL gain at ranks 2-4 where the extracted ones kept -11-64 %, and 81-91 % at rank 8
+/// (benchmarks/results/training-route.md).
 /// </summary>
 public static class AdapterTrainer
 {
-    /// <param name="options">Default: <see cref="TrainingOptions.AdapterDefaults"/> for trained factors, <see cref="TrainingOptions.FineTuneDefaults"/>' rate on the projections for extraction.</param>
+    /// <param name="options">Default: <see cref="TrainingOptions.AdapterDefaultsFor"/> the rank for trained factors; <see cref="TrainingOptions.FineTuneDefaults"/> on the projections for extraction.</param>
     public static AdapterTrainingResult Train(string modelPath, IReadOnlyList<string> texts, int rank, TrainingOptions? options = null,
         AdapterRoute route = AdapterRoute.TrainedFactors, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -22,7 +23,7 @@ public static class AdapterTrainer
         switch (route)
         {
             case AdapterRoute.TrainedFactors:
-                return LoraTrainer.Train(modelPath, texts, rank, options ?? TrainingOptions.AdapterDefaults, progress, cancellation);
+                return LoraTrainer.Train(modelPath, texts, rank, options ?? TrainingOptions.AdapterDefaultsFor(rank), progress, cancellation);
             case AdapterRoute.ExtractedFromFineTune:
                 var fineTune = FineTuner.Run(modelPath, texts, options ?? TrainingOptions.FineTuneDefaults with { Targets = TensorSelection.Projections }, progress, cancellation);
                 return new AdapterTrainingResult(LoraExtractor.Extract(fineTune, rank), fineTune.Statistics, fineTune);

@@ -17,7 +17,7 @@ public static class LoraTrainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
-        options ??= TrainingOptions.AdapterDefaults;
+        options ??= TrainingOptions.AdapterDefaultsFor(rank);
         if (options.Targets.IsAll) throw new ArgumentException("a LoRA adapter is trained on named modules (e.g. attn_q,attn_v), not on all tensors");
         using var run = new TrainingRun(modelPath, texts, options);
         var initial = InitialAdapter(run, rank);

@@ -7,8 +7,16 @@ namespace Crayon.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
-    /// <summary>For LoRA factors trained directly: learning rate 1e-2, 2 epochs, the trainable block projections.</summary>
-    public static TrainingOptions AdapterDefaults { get; } = new() { LearningRate = 1e-2f };
+    /// <summary>For LoRA factors of rank 8 or more trained directly: learning rate 3e-3, 4 epochs, the trainable block projections.</summary>
+    public static TrainingOptions AdapterDefaults { get; } = new() { LearningRate = 3e-3f, Epochs = 4 };
+
+    /// <summary>
+    /// The measured best settings for LoRA factors of <paramref name="rank"/>: <see cref="AdapterDefaults"/>
+    /// from rank 8 on (89-91 % of a fine-tune's gain at rank 8); below, learning rate 1e-2 for 2 epochs,
+    /// which kept more of the gain at ranks 2 and 4 than 3e-3 did.
+    /// </summary>
+    public static TrainingOptions AdapterDefaultsFor(int rank) =>
+        rank >= 8 ? AdapterDefaults : AdapterDefaults with { LearningRate = 1e-2f, Epochs = 2 };
 
     /// <summary>For a full fine-tune (every trainable tensor): learning rate 1e-3, 2 epochs.</summary>
     public static TrainingOptions FineTuneDefaults { get; } = new() { LearningRate = 1e-3f, Targets = TensorSelection.All };
