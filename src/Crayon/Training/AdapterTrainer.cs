@@ -19,7 +19,7 @@ public static class AdapterTrainer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
         if (options?.Targets.IsAll == true)
-            throw new ArgumentException("an adapter is trained on named modules (e.g. attn_q,attn_v); all tensors would include some a LoRA adapter cannot carry");
+            throw new ArgumentException("an adapter is trained on named modules (e.g. attn_q,ffn_up); all tensors would include some a LoRA adapter cannot carry");
         switch (route)
         {
             case AdapterRoute.TrainedFactors:

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Crayon.Formats.Gguf;
 
 namespace Crayon.Training;
@@ -51,16 +50,5 @@ public sealed class FineTuneResult
     public byte[] ToModelImage() => GgufWriter.ToBytes(ToModel());
 
     /// <summary>String metadata describing how the weights were made (also carried into extracted adapters).</summary>
-    public IReadOnlyDictionary<string, string> Provenance() => new Dictionary<string, string>
-    {
-        ["crayon.fine_tune.base_model"] = Path.GetFileName(ModelPath),
-        ["crayon.fine_tune.targets"] = Options.Targets.ToString(),
-        ["crayon.fine_tune.epochs"] = Options.Epochs.ToString(CultureInfo.InvariantCulture),
-        ["crayon.fine_tune.learning_rate"] = Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["crayon.fine_tune.schedule"] = Options.Schedule.ToString(),
-        ["crayon.fine_tune.window"] = Options.WindowLength.ToString(CultureInfo.InvariantCulture),
-        ["crayon.fine_tune.seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
-        ["crayon.fine_tune.texts"] = Statistics.Texts.ToString(CultureInfo.InvariantCulture),
-        ["crayon.fine_tune.steps"] = Statistics.Steps.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> Provenance() => TrainingProvenance.Describe(ModelPath, Options, Statistics);
 }

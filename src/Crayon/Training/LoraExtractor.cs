@@ -21,7 +21,7 @@ public static class LoraExtractor
         var metadata = new Dictionary<string, string>(result.Provenance())
         {
             ["crayon.lora.rank"] = rank.ToString(CultureInfo.InvariantCulture),
-            ["crayon.lora.method"] = "truncated SVD of the fine-tuned weight delta",
+            ["crayon.lora.method"] = "truncated SVD of the fine-tuned weight change",
         };
         return Extract(result.Tensors, rank, result.Architecture, metadata);
     }

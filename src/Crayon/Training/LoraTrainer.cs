@@ -18,7 +18,7 @@ public static class LoraTrainer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
         options ??= TrainingOptions.AdapterDefaultsFor(rank);
-        if (options.Targets.IsAll) throw new ArgumentException("a LoRA adapter is trained on named modules (e.g. attn_q,attn_v), not on all tensors");
+        if (options.Targets.IsAll) throw new ArgumentException("a LoRA adapter is trained on named modules (e.g. attn_q,ffn_up), not on all tensors");
         using var run = new TrainingRun(modelPath, texts, options);
         var initial = InitialAdapter(run, rank);
         using var adapter = LlamaAdapter.Load(run.Model, LoraAdapterGguf.ToBytes(initial), "trainable adapter");
@@ -32,11 +32,9 @@ public static class LoraTrainer
         var pairs = initial.Pairs.Select(p => new LoraPair(p.Target,
             new LoraMatrix(p.A.Rows, p.A.Cols, session.Read(p.TensorNameA)),
             new LoraMatrix(p.B.Rows, p.B.Cols, session.Read(p.TensorNameB)))).ToList();
-        var metadata = new Dictionary<string, string>(initial.Metadata)
-        {
-            ["crayon.fine_tune.steps"] = statistics.Steps.ToString(CultureInfo.InvariantCulture),
-            ["crayon.fine_tune.texts"] = statistics.Texts.ToString(CultureInfo.InvariantCulture),
-        };
+        var metadata = TrainingProvenance.Describe(modelPath, options, statistics);
+        metadata["crayon.lora.method"] = "LoRA factors trained by llama.cpp (ggml-opt), model weights fixed";
+        metadata["crayon.lora.rank"] = rank.ToString(CultureInfo.InvariantCulture);
         return new AdapterTrainingResult(new LoraAdapter(initial.Architecture, rank, pairs, metadata), statistics);
     }
 
@@ -56,17 +54,6 @@ public static class LoraTrainer
             pairs.Add(new LoraPair(name[..^".weight".Length], new LoraMatrix(rank, columns, a), new LoraMatrix(rows, rank)));
         }
         if (pairs.Count == 0) throw new ArgumentException($"the selection '{run.Options.Targets}' names no matrix to adapt");
-        var metadata = new Dictionary<string, string>
-        {
-            ["crayon.fine_tune.base_model"] = Path.GetFileName(run.ModelPath),
-            ["crayon.fine_tune.method"] = "LoRA factors trained by llama.cpp (ggml-opt)",
-            ["crayon.fine_tune.targets"] = run.Options.Targets.ToString(),
-            ["crayon.fine_tune.epochs"] = run.Options.Epochs.ToString(CultureInfo.InvariantCulture),
-            ["crayon.fine_tune.learning_rate"] = run.Options.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-            ["crayon.fine_tune.window"] = run.Options.WindowLength.ToString(CultureInfo.InvariantCulture),
-            ["crayon.fine_tune.seed"] = run.Options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["crayon.lora.rank"] = rank.ToString(CultureInfo.InvariantCulture),
-        };
-        return new LoraAdapter(run.BaseModel.Metadata.GetString(Formats.Gguf.GgufKeys.Architecture), rank, pairs, metadata);
+        return new LoraAdapter(run.BaseModel.Metadata.GetString(Formats.Gguf.GgufKeys.Architecture), rank, pairs);
     }
 }

@@ -27,12 +27,12 @@ public sealed class TensorSelection
     /// <summary>The trainable block projections (<see cref="LlamaProjections"/>).</summary>
     public static TensorSelection Projections { get; } = new(LlamaProjections);
 
-    /// <summary>The named modules of every block, e.g. "attn_q", "attn_v".</summary>
+    /// <summary>The named modules of every block, e.g. "attn_q", "ffn_up".</summary>
     public static TensorSelection OfModules(IEnumerable<string> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
         var list = modules.Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
-        if (list.Length == 0) throw new ArgumentException("name at least one module to train (e.g. attn_q, attn_v), or train all tensors");
+        if (list.Length == 0) throw new ArgumentException("name at least one module to train (e.g. attn_q, ffn_up), or train all tensors");
         foreach (var m in list)
         {
             if (m.Contains('.') || m.Any(char.IsWhiteSpace))

@@ -30,7 +30,7 @@ public class TrainCommandTests
     }
 
     [Test]
-    public async Task LoraThenFullThenExtractWriteLoadableFiles()
+    public async Task LoraFullExtractAndEvalWorkOnRealFiles()
     {
         using var folder = new TempJsonl();
         var data = folder.Write("train.jsonl", string.Join("\n", Enumerable.Range(0, 8).Select(i => TempJsonl.Line($"q{i}", answer: i % 3))));
@@ -43,6 +43,14 @@ public class TrainCommandTests
         Assert.That((await Run(["train", "lora", .. common, "--rank", "2", "-o", adapterPath])).Code, Is.EqualTo(0));
         Assert.That((await Run(["train", "full", .. common, "--targets", "attn_q", "-o", tunedPath])).Code, Is.EqualTo(0));
         Assert.That((await Run(["train", "extract", "--base", model, "--tuned", tunedPath, "--rank", "3", "-o", extractedPath])).Code, Is.EqualTo(0));
+
+        var json = Path.Combine(folder.Folder, "eval.json");
+        Assert.That((await Run("train", "eval", "--model", model, "--lora", adapterPath, "--compare-model", tunedPath, "--data", data, "--json", json)).Code, Is.EqualTo(0));
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var rows = report.RootElement.EnumerateArray().ToArray();
+        Assert.That(rows.Select(r => r.GetProperty("Variant").GetString()), Is.EqualTo(new[] { "stories260K.gguf", "+ adapter.gguf", "tuned.gguf" }));
+        Assert.That(rows.Select(r => r.GetProperty("Items").GetInt32()), Is.All.EqualTo(8));
+        Assert.That(rows[0].GetProperty("DeltaNll").GetDouble(), Is.Zero, "the first row is the reference");
 
         var adapter = LoraAdapterGguf.Read(adapterPath);
         var tuned = GgufReader.Read(tunedPath);

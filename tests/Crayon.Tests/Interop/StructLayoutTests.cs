@@ -28,6 +28,8 @@ public class StructLayoutTests
         ["GGML_TYPE_I32"] = GgmlOptApi.TypeI32,
         ["GGML_OPT_OPTIMIZER_TYPE_ADAMW"] = LlamaOptParams.OptimizerAdamW,
         ["LLAMA_FLASH_ATTN_TYPE_DISABLED"] = LlamaTrainingSession.FlashAttentionDisabled,
+        ["GGML_OP_NONE"] = NativeTensor.OpNone,
+        ["GGML_OPT_OPTIMIZER_TYPE_SGD"] = LlamaOptParams.OptimizerSgd,
     };
 
     private static IReadOnlyDictionary<string, long>? _probe;

@@ -13,9 +13,6 @@ internal static unsafe partial class GgmlOptApi
     [LibraryImport(NativeLibraryNames.GgmlBase)]
     public static partial void ggml_opt_dataset_free(IntPtr dataset);
 
-    [LibraryImport(NativeLibraryNames.GgmlBase)]
-    public static partial long ggml_opt_dataset_ndata(SafeGgmlOptDatasetHandle dataset);
-
     /// <summary>Shape [ne_datapoint, ndata], in a CPU buffer.</summary>
     [LibraryImport(NativeLibraryNames.GgmlBase)]
     public static partial GgmlTensor* ggml_opt_dataset_data(SafeGgmlOptDatasetHandle dataset);
@@ -41,9 +38,6 @@ internal static unsafe partial class GgmlOptApi
 
     [LibraryImport(NativeLibraryNames.GgmlBase)]
     public static partial void ggml_opt_result_accuracy(SafeGgmlOptResultHandle result, double* accuracy, double* uncertainty);
-
-    [LibraryImport(NativeLibraryNames.GgmlBase)]
-    public static partial GgmlOptOptimizerParams ggml_opt_get_default_optimizer_params(IntPtr userData);
 
     /// <summary>The gradient accumulator of a trainable tensor in the graph being evaluated (valid only during a step).</summary>
     [LibraryImport(NativeLibraryNames.GgmlBase)]

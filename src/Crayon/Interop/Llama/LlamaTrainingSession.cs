@@ -104,9 +104,6 @@ internal sealed unsafe class LlamaTrainingSession : IDisposable
     /// <summary>What trains: the accepted model tensors, or the adapter's factors.</summary>
     public IReadOnlyList<TrainableTensor> Trainable => _trainable.Select(t => new TrainableTensor(t.Name, t.Dimensions)).ToArray();
 
-    /// <summary>Every F32 model tensor llama.cpp offered to the filter.</summary>
-    public IReadOnlyList<string> Offered => _filter.Offered;
-
     public long Steps => _optimizer.Steps;
 
     /// <summary>Steps before which the gradient accumulators were zeroed (all but the first).</summary>

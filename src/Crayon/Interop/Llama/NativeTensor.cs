@@ -9,6 +9,9 @@ namespace Crayon.Interop.Llama;
 /// </summary>
 internal readonly unsafe struct NativeTensor(IntPtr pointer)
 {
+    /// <summary>ggml.h GGML_OP_NONE: a stored tensor rather than a computed one.</summary>
+    internal const int OpNone = 0;
+
     public IntPtr Pointer { get; } = pointer;
 
     private GgmlTensor* Tensor => (GgmlTensor*)Pointer;
@@ -53,7 +56,7 @@ internal readonly unsafe struct NativeTensor(IntPtr pointer)
     public void MarkTrainable()
     {
         RequireF32();
-        if (Tensor->op != 0) throw new InvalidOperationException($"tensor '{Name}' is computed, not stored; only stored tensors can be trained");
+        if (Tensor->op != OpNone) throw new InvalidOperationException($"tensor '{Name}' is computed, not stored; only stored tensors can be trained");
         GgmlApi.ggml_set_param(Tensor);
     }
 

@@ -28,9 +28,6 @@ internal sealed unsafe class TrainableTensorFilter : IDisposable
     /// <summary>An exception the predicate threw (the tensor was then not trained).</summary>
     public Exception? Error { get; private set; }
 
-    /// <summary>Every tensor llama.cpp offered the filter, accepted or not (F32 tensors only).</summary>
-    public List<string> Offered { get; } = [];
-
     /// <summary>The tensors marked trainable, in the order llama.cpp offered them.</summary>
     public List<NativeTensor> Accepted { get; } = [];
 
@@ -42,7 +39,6 @@ internal sealed unsafe class TrainableTensorFilter : IDisposable
         {
             var native = new NativeTensor((IntPtr)tensor);
             var name = native.Name;
-            filter.Offered.Add(name);
             if (!filter._accept(name)) return 0;
             if (!NeverTrained.Contains(name)) filter.Accepted.Add(native);
             return 1;
