@@ -15,14 +15,14 @@ internal sealed unsafe class LlamaTrainingSession : IDisposable
     /// <summary>llama.h LLAMA_FLASH_ATTN_TYPE_DISABLED.</summary>
     internal const int FlashAttentionDisabled = 0;
 
-    private readonly SafeLlamaContextHandle _context;
+    private readonly SafeLlamaContextHandle _context = null!; // these three are null only while a failed constructor disposes
     private readonly TrainableTensorFilter _filter;
     private readonly OptimizerParamsCallback _optimizer;
     private readonly GradientAccumulatorReset _gradientReset;
-    private readonly SafeGgmlOptDatasetHandle _window;
-    private readonly SafeGgmlOptResultHandle _result;
+    private readonly SafeGgmlOptDatasetHandle _window = null!;
+    private readonly SafeGgmlOptResultHandle _result = null!;
     private readonly int _vocabularySize;
-    private readonly int[] _tokens, _labels; // one datapoint: the window, then positions llama.cpp ignores
+    private readonly int[] _tokens = [], _labels = []; // one datapoint: the window, then positions llama.cpp ignores
     private readonly List<NativeTensor> _trainable = [];
 
     /// <param name="trainableModelTensors">Which model tensors (by GGUF name) to train.</param>
@@ -35,6 +35,56 @@ internal sealed unsafe class LlamaTrainingSession : IDisposable
         if (trainableAdapter != IntPtr.Zero && adapterFactors.Count == 0)
             throw new LlamaNativeException("none of the adapter's factors takes part in the model's graph");
 
+        WindowLength = windowLength;
+        var trainModel = trainableAdapter == IntPtr.Zero;
+        _filter = new TrainableTensorFilter(name => trainModel && trainableModelTensors(name));
+        _gradientReset = new GradientAccumulatorReset(() => _trainable.Select(t => t.Pointer).ToArray());
+        _optimizer = new OptimizerParamsCallback(schedule, _gradientReset.BeforeStep);
+        try
+        {
+            _context = CreateContext(model, windowLength, threads);
+            // llama.cpp rounds a context up to a multiple of 256 tokens, and llama_opt_epoch reads datapoints of that
+            // size; n_ctx_train = window makes it train on the first window tokens of each and ignore the rest.
+            var contextLength = (int)LlamaApi.llama_n_ctx(_context);
+            if (contextLength < windowLength)
+                throw new LlamaNativeException($"llama.cpp made a context of {contextLength} tokens, less than the {windowLength}-token training window");
+            if (trainableAdapter != IntPtr.Zero)
+            {
+                var scale = 1f;
+                var adapter = trainableAdapter;
+                if (LlamaApi.llama_set_adapters_lora(_context, &adapter, 1, &scale) != 0)
+                    throw new LlamaNativeException("llama.cpp could not apply the adapter being trained");
+                foreach (var factor in adapterFactors) factor.MarkTrainable();
+            }
+            SetComputeThreads();
+            _window = SafeGgmlOptDatasetHandle.CreateTokenWindows(contextLength, 1);
+            _tokens = new int[contextLength];
+            _labels = new int[contextLength];
+            _result = SafeGgmlOptResultHandle.Create();
+            LlamaApi.llama_opt_init(_context, model, new LlamaOptParams
+            {
+                n_ctx_train = (uint)windowLength,
+                param_filter = TrainableTensorFilter.Callback,
+                param_filter_ud = _filter.UserData,
+                get_opt_pars = OptimizerParamsCallback.Callback,
+                get_opt_pars_ud = _optimizer.UserData,
+                optimizer_type = optimizer,
+            });
+            if (_filter.Error is { } error) throw new InvalidOperationException($"the trainable-tensor filter failed: {error.Message}", error);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        _trainable.AddRange(_filter.Accepted);
+        _trainable.AddRange(adapterFactors);
+    }
+
+    public int WindowLength { get; }
+
+    private static SafeLlamaContextHandle CreateContext(SafeLlamaModelHandle model, int windowLength, int threads)
+    {
         var parameters = LlamaApi.llama_context_default_params();
         parameters.n_ctx = (uint)windowLength;
         parameters.n_batch = (uint)windowLength;
@@ -49,57 +99,14 @@ internal sealed unsafe class LlamaTrainingSession : IDisposable
         LlamaLogBridge.ClearLastError();
         try
         {
-            _context = SafeLlamaContextHandle.Create(model, parameters);
+            return SafeLlamaContextHandle.Create(model, parameters);
         }
         catch (LlamaNativeException e)
         {
             var reason = LlamaLogBridge.TakeLastError();
             throw new LlamaNativeException(e.Message + (reason is null ? "" : $": {reason}"));
         }
-        // llama.cpp rounds a context up to a multiple of 256 tokens, and llama_opt_epoch reads datapoints of that
-        // size; n_ctx_train = window makes it train on the first window tokens of each and ignore the rest.
-        var contextLength = (int)LlamaApi.llama_n_ctx(_context);
-        if (contextLength < windowLength)
-        {
-            _context.Dispose();
-            throw new LlamaNativeException($"llama.cpp made a context of {contextLength} tokens, less than the {windowLength}-token training window");
-        }
-        if (trainableAdapter != IntPtr.Zero)
-        {
-            var scale = 1f;
-            var adapter = trainableAdapter;
-            if (LlamaApi.llama_set_adapters_lora(_context, &adapter, 1, &scale) != 0)
-            {
-                _context.Dispose();
-                throw new LlamaNativeException("llama.cpp could not apply the adapter being trained");
-            }
-            foreach (var factor in adapterFactors) factor.MarkTrainable();
-        }
-        SetComputeThreads();
-        WindowLength = windowLength;
-        var trainModel = trainableAdapter == IntPtr.Zero;
-        _filter = new TrainableTensorFilter(name => trainModel && trainableModelTensors(name));
-        _gradientReset = new GradientAccumulatorReset(() => _trainable.Select(t => t.Pointer).ToArray());
-        _optimizer = new OptimizerParamsCallback(schedule, _gradientReset.BeforeStep);
-        _window = SafeGgmlOptDatasetHandle.CreateTokenWindows(contextLength, 1);
-        _tokens = new int[contextLength];
-        _labels = new int[contextLength];
-        _result = SafeGgmlOptResultHandle.Create();
-        LlamaApi.llama_opt_init(_context, model, new LlamaOptParams
-        {
-            n_ctx_train = (uint)windowLength,
-            param_filter = TrainableTensorFilter.Callback,
-            param_filter_ud = _filter.UserData,
-            get_opt_pars = OptimizerParamsCallback.Callback,
-            get_opt_pars_ud = _optimizer.UserData,
-            optimizer_type = optimizer,
-        });
-        if (_filter.Error is { } error) throw new InvalidOperationException($"the trainable-tensor filter failed: {error.Message}", error);
-        _trainable.AddRange(_filter.Accepted);
-        _trainable.AddRange(adapterFactors);
     }
-
-    public int WindowLength { get; }
 
     /// <summary>What trains: the accepted model tensors, or the adapter's factors.</summary>
     public IReadOnlyList<TrainableTensor> Trainable => _trainable.Select(t => new TrainableTensor(t.Name, t.Dimensions)).ToArray();
@@ -150,9 +157,9 @@ internal sealed unsafe class LlamaTrainingSession : IDisposable
 
     public void Dispose()
     {
-        _context.Dispose(); // frees the optimizer context first; the callbacks are not called after this
-        _result.Dispose();
-        _window.Dispose();
+        _context?.Dispose(); // frees the optimizer context first; the callbacks are not called after this
+        _result?.Dispose();
+        _window?.Dispose();
         _filter.Dispose();
         _optimizer.Dispose();
     }
