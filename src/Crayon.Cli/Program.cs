@@ -13,6 +13,7 @@ root.Add(BlendCommand.Create());
 root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
+root.Add(TrainCommand.Create());
 root.Add(ServeCommand.Create());
 root.Add(AskCommand.Create());
 

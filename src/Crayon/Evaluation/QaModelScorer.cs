@@ -46,16 +46,20 @@ public static class QaModelScorer
         return MultipleChoiceScorer.Score(item.Answer, likelihoods);
     }
 
-    /// <summary>Scores every item and summarises them (mean gold NLL, accuracy).</summary>
-    public static TaskMetrics Evaluate(LlamaContext context, string task, IEnumerable<QaItem> items, CancellationToken cancellation = default)
+    /// <summary>Scores every item, in order.</summary>
+    public static IReadOnlyList<ItemScore> ScoreAll(LlamaContext context, IEnumerable<QaItem> items, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var accumulator = new MetricAccumulator(task);
+        var scores = new List<ItemScore>();
         foreach (var item in items)
         {
             cancellation.ThrowIfCancellationRequested();
-            accumulator.Add(Score(context, item));
+            scores.Add(Score(context, item));
         }
-        return accumulator.Summarize();
+        return scores;
     }
+
+    /// <summary>Scores every item and summarises them (mean gold NLL, accuracy).</summary>
+    public static TaskMetrics Evaluate(LlamaContext context, string task, IEnumerable<QaItem> items, CancellationToken cancellation = default) =>
+        MetricAccumulator.Summarize(task, ScoreAll(context, items, cancellation));
 }

@@ -31,7 +31,7 @@ internal static class NativeLayoutProbe
             var c = type.GetCustomAttribute<NativeStructAttribute>()!.CName;
             source.Append($"  printf(\"sizeof {c} %zu\\n\", sizeof(struct {c}));\n");
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-                source.Append($"  printf(\"{c}.{field.Name} %zu\\n\", offsetof(struct {c}, {field.Name}));\n");
+                source.Append($"  printf(\"{c}.{field.Name} %zu\\n\", offsetof(struct {c}, {Designator(field.Name)}));\n");
         }
         foreach (var constant in constants) source.Append($"  printf(\"const {constant} %lld\\n\", (long long)({constant}));\n");
         source.Append("  return 0;\n}\n");
@@ -53,6 +53,9 @@ internal static class NativeLayoutProbe
             work.Delete(recursive: true);
         }
     }
+
+    /// <summary>A C# field "adamw__alpha" mirrors the nested C member adamw.alpha.</summary>
+    private static string Designator(string fieldName) => fieldName.Replace("__", ".", StringComparison.Ordinal);
 
     private static string Execute(string file, string arguments)
     {

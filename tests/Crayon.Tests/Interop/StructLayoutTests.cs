@@ -25,6 +25,11 @@ public class StructLayoutTests
         ["LLAMA_POOLING_TYPE_NONE"] = LlamaContextParams.PoolingNone,
         ["LLAMA_LOAD_MODE_NONE"] = LlamaModelParams.LoadModeNone,
         ["LLAMA_DEFAULT_SEED"] = 0xFFFFFFFF,
+        ["GGML_TYPE_I32"] = GgmlOptApi.TypeI32,
+        ["GGML_OPT_OPTIMIZER_TYPE_ADAMW"] = LlamaOptParams.OptimizerAdamW,
+        ["LLAMA_FLASH_ATTN_TYPE_DISABLED"] = LlamaTrainingSession.FlashAttentionDisabled,
+        ["GGML_OP_NONE"] = NativeTensor.OpNone,
+        ["GGML_OPT_OPTIMIZER_TYPE_SGD"] = LlamaOptParams.OptimizerSgd,
     };
 
     private static IReadOnlyDictionary<string, long>? _probe;
