@@ -34,13 +34,14 @@ internal static class AskCommand
         var policy = new Option<string>("--policy") { Description = "similarity, confidence, combined or random", DefaultValueFactory = _ => "similarity" };
         var ratio = new Option<double>("--ratio") { Description = "share of queries like the user's examples to route (0..1)", DefaultValueFactory = _ => 0.2 };
         var poolId = new Option<string?>("--pool-id") { Description = "customize through the server from this pool (only alpha is uploaded)" };
-        var signal = new Option<string>("--signal") { Description = "query embedding: query (first-layer queries) or hidden", DefaultValueFactory = _ => "query" };
+        var signal = new Option<string>("--routing-signal") { Description = "the embedding routing compares queries with q_c in: hidden (last hidden state) or query (first-layer queries)", DefaultValueFactory = _ => "hidden" };
+        var reference = new Option<string?>("--reference") { Description = "QA JSONL of general text whose mean embedding centers the routing similarity (recommended; see bench hybrid)" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for the server before answering on the device", DefaultValueFactory = _ => 30 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "tokens per free-text answer", DefaultValueFactory = _ => 48 };
         var json = new Option<string?>("--json") { Description = "write one JSON record per answer to this file" };
         var command = new Command("ask", "Answer questions on the device or the server: route by similarity to the customized task and by confidence, and say why")
         {
-            server, apiKey, serverModel, examples, questions, prompts, policy, ratio, poolId, signal, timeout, maxTokens, json,
+            server, apiKey, serverModel, examples, questions, prompts, policy, ratio, poolId, signal, reference, timeout, maxTokens, json,
         };
         llama.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -52,11 +53,11 @@ internal static class AskCommand
             if (userExamples.Count < 2) throw new ArgumentException($"--examples: {userExamples.Count} example(s); calibrating the router needs at least 2");
             var routing = Enum.TryParse<RoutingPolicy>(result.GetValue(policy), ignoreCase: true, out var p) && Enum.IsDefined(p) ? p
                 : throw new ArgumentException($"--policy must be similarity, confidence, combined or random, not '{result.GetValue(policy)}'");
-            var querySignal = result.GetValue(signal) switch
+            var routingSignal = result.GetValue(signal) switch
             {
                 "query" => EmbeddingSignal.Query,
                 "hidden" => EmbeddingSignal.Hidden,
-                var other => throw new ArgumentException($"--signal must be query or hidden, not '{other}'"),
+                var other => throw new ArgumentException($"--routing-signal must be query or hidden, not '{other}'"),
             };
 
             using var model = llama.LoadModel(result);
@@ -78,11 +79,12 @@ internal static class AskCommand
                 var customizer = new RemoteCustomizer(endpoint);
                 var pool = await customizer.GetPoolAsync(id, cancellationToken);
                 if (!pool.Succeeded) throw new InvalidOperationException($"cannot customize through the server: pool '{id}': {pool.Failure}");
-                querySignal = pool.Value!.Signal;
-                var (q, _) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, querySignal, budget);
+                // q_c for alpha lives in the pool's signal, whatever the routing uses.
+                var poolSignal = pool.Value!.Signal;
+                var (q, _) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, poolSignal, budget);
                 var path = result.GetValue(llama.Model)!;
                 var identity = new PoolModel(model.GetMetadata("general.name") ?? model.Name, model.Architecture, ModelFingerprint.Of(path));
-                var customized = await customizer.CustomizeAsync(model, identity, id, q, querySignal, cancellationToken: cancellationToken);
+                var customized = await customizer.CustomizeAsync(model, identity, id, q, poolSignal, cancellationToken: cancellationToken);
                 if (!customized.Succeeded) throw new InvalidOperationException($"cannot customize through the server: {customized.Failure}");
                 var c = customized.Value!;
                 using (c.Adapter) context.ApplyAdapters(AdapterSet.Single(c.Adapter));
@@ -91,12 +93,16 @@ internal static class AskCommand
                     $"{c.BytesSent} B sent (alpha only), {c.BytesReceived:N0} B received, blend round trip {c.BlendTime.TotalMilliseconds:0.#} ms, load {c.LoadTime.TotalMilliseconds:0.#} ms"));
             }
 
-            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, querySignal, budget);
-            var device = new HybridDevice(context, embedder, taskEmbedding, querySignal);
+            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, routingSignal, budget);
+            var center = result.GetValue(reference) is { } referenceFile
+                ? HybridDevice.CenterOf(embedder, QaJsonlReader.ReadFile(referenceFile), routingSignal, budget)
+                : null;
+            var device = new HybridDevice(context, embedder, taskEmbedding, routingSignal, center);
             var router = RouterCalibration.Calibrate(device, userExamples, exampleEmbeddings, routing, result.GetValue(ratio));
             var client = new HybridClient(device, router, endpoint);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% (threshold {router.Threshold:0.####})"));
+                $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% (threshold {router.Threshold:0.####}; " +
+                $"{routingSignal.ToString().ToLowerInvariant()} signal, {(center is null ? "raw cosine" : "centered on --reference")})"));
 
             var records = new List<string>();
             foreach (var answer in await client.AnswerAllAsync(items, a => Console.WriteLine(Line(a)), cancellationToken))

@@ -42,9 +42,11 @@ internal static class BenchHybridCommand
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "CPU threads per llama.cpp context (device and server)", DefaultValueFactory = _ => 1 };
         var ctx = new Option<int>("--ctx") { Description = "context length of device and server", DefaultValueFactory = _ => 512 };
+        var routingSignal = new Option<string>("--routing-signal") { Description = "the embedding routing compares queries with q_c in: hidden or query", DefaultValueFactory = _ => "hidden" };
+        var raw = new Option<bool>("--raw-similarity") { Description = "do not center routing similarities on the reference mixture's mean" };
         var command = new Command("hybrid", "Accuracy against routing ratio: device, server and routing policies on customized and mixed query sets")
         {
-            json, quick, deviceModel, adapter, pool, mode, topK, tau, serverModel, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx,
+            json, quick, deviceModel, adapter, pool, mode, topK, tau, serverModel, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx, routingSignal, raw,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -58,6 +60,13 @@ internal static class BenchHybridCommand
                 ItemsPerOutOfScope = result.GetValue(oosItems) ?? preset.ItemsPerOutOfScope,
                 K = result.GetValue(k) ?? preset.K,
                 Seed = result.GetValue(seed),
+                RoutingSignal = result.GetValue(routingSignal) switch
+                {
+                    "hidden" => EmbeddingSignal.Hidden,
+                    "query" => EmbeddingSignal.Query,
+                    var other => throw new ArgumentException($"--routing-signal must be hidden or query, not '{other}'"),
+                },
+                CenterRouting = !result.GetValue(raw),
             };
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var devicePath = result.GetValue(deviceModel) ?? DefaultModel.Stories260K();
@@ -99,6 +108,7 @@ internal static class BenchHybridCommand
                 ["tasks"] = string.Join(",", settings.Tasks), ["out_of_scope"] = string.Join(",", settings.OutOfScope),
                 ["items_per_task"] = Int(settings.ItemsPerTask), ["items_per_out_of_scope"] = Int(settings.ItemsPerOutOfScope), ["k"] = Int(settings.K),
                 ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture), ["signal"] = settings.Signal.ToString().ToLowerInvariant(),
+                ["routing_signal"] = settings.RoutingSignal.ToString().ToLowerInvariant(), ["routing_similarity"] = settings.CenterRouting ? $"centered on {settings.ReferencePerTask} train items per standard task" : "raw cosine",
                 ["random_draws"] = Int(settings.RandomDraws), ["quick"] = result.GetValue(quick) ? "true" : "false",
                 ["machine"] = $"{machine.Cpu}, {machine.Cores} cores, {machine.Os}",
             };

@@ -35,6 +35,8 @@ public static class HybridBenchmark
         settings.Validate();
         using var context = deviceModel.CreateContext(contextOptions);
         using var embedder = new LlamaEmbedder(deviceModel, contextOptions);
+        var budget = QaModelScorer.BudgetFor(context.ContextLength);
+        var center = settings.CenterRouting ? HybridDevice.CenterOf(embedder, Reference(catalog, settings), settings.RoutingSignal, budget) : null;
         var outOfScope = settings.OutOfScope.SelectMany(s => TaskSampler.TestItems(catalog.Get(s).Load(), settings.Seed, settings.ItemsPerOutOfScope)).ToArray();
         var serverVerdicts = new Dictionary<(string, string), ServerVerdict>();
         var queries = new List<HybridQueryRecord>();
@@ -46,11 +48,12 @@ public static class HybridBenchmark
             var data = catalog.Get(task).Load();
             var examples = TaskSampler.UserExamples(data, settings.K, settings.Seed);
             var tests = TaskSampler.TestItems(data, settings.Seed, settings.ItemsPerTask);
-            var budget = QaModelScorer.BudgetFor(context.ContextLength);
-            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, examples, settings.Signal, budget);
-            using (var adapter = customize(task, examples, taskEmbedding))
+            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, examples, settings.RoutingSignal, budget);
+            var customizationEmbedding = settings.Signal == settings.RoutingSignal ? taskEmbedding
+                : HybridDevice.TaskEmbeddingOf(embedder, examples, settings.Signal, budget).TaskEmbedding;
+            using (var adapter = customize(task, examples, customizationEmbedding))
                 context.ApplyAdapters(adapter is null ? AdapterSet.None : AdapterSet.Single(adapter));
-            var device = new HybridDevice(context, embedder, taskEmbedding, settings.Signal);
+            var device = new HybridDevice(context, embedder, taskEmbedding, settings.RoutingSignal, center);
             var calibration = RouterCalibration.Signals(device, examples, exampleEmbeddings, withConfidence: true);
 
             var rows = new List<HybridQueryRecord>();
@@ -75,6 +78,14 @@ public static class HybridBenchmark
         context.ApplyAdapters(AdapterSet.None);
         var records = curves.SelectMany(c => RoutingCurve.ToRecords(c.Key.Set, c.Key.Policy, Pool(c.Value))).ToArray();
         return new HybridBenchmarkResult(records, queries);
+    }
+
+    /// <summary>The centering mixture: train items of the standard tasks, never a test item of any task in the run.</summary>
+    private static IReadOnlyList<QaItem> Reference(TaskCatalog catalog, HybridBenchmarkSettings settings)
+    {
+        var tasks = TaskCatalog.StandardTasks.Where(catalog.Contains).Select(t => catalog.Get(t).Load()).ToArray();
+        var held = settings.Tasks.Concat(settings.OutOfScope).Where(catalog.Contains).Select(t => catalog.Get(t).Load()).ToArray();
+        return TaskSampler.TrainingMixture(tasks, settings.Seed, settings.ReferencePerTask, LeakageGuard.ForTasks(tasks.Concat(held).DistinctBy(t => t.Task.Name).ToArray()));
     }
 
     private static async Task<HybridQueryRecord> EvaluateAsync(HybridDevice device, OpenAiEndpoint server, string task, QaItem item, bool inScope,

@@ -30,8 +30,22 @@ public sealed record HybridBenchmarkSettings
 
     public long Seed { get; init; } = 1;
 
-    /// <summary>The embedding that stands for a query (must match the pool's when a pool customizes).</summary>
+    /// <summary>The embedding q_c is given to the customizer in (must match the pool's when a pool customizes).</summary>
     public EmbeddingSignal Signal { get; init; } = EmbeddingSignal.Query;
+
+    /// <summary>The embedding routing compares queries with q_c in (independent of the customization's).</summary>
+    public EmbeddingSignal RoutingSignal { get; init; } = EmbeddingSignal.Hidden;
+
+    /// <summary>
+    /// Center routing similarities on the mean embedding of a reference mixture (<see cref="ReferencePerTask"/> train items
+    /// of each standard task, minus any test leaks). Measured on stories260K (arc_easy, obqa, siqa, boolq, piqa from K = 16,
+    /// 50 test items each, against 75 items of 3 MMLU subjects): the mean AUC of in-scope over out-of-scope similarity was
+    /// 0.60 for the raw query signal, 0.69 for the raw hidden state and 0.81 for the centered hidden state.
+    /// </summary>
+    public bool CenterRouting { get; init; } = true;
+
+    /// <summary>Reference items per standard task for the center.</summary>
+    public int ReferencePerTask { get; init; } = 25;
 
     public IReadOnlyList<double> Ratios { get; init; } = RoutingCurve.Ratios(10);
 
@@ -58,6 +72,7 @@ public sealed record HybridBenchmarkSettings
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ItemsPerOutOfScope);
         ArgumentOutOfRangeException.ThrowIfLessThan(K, 2, nameof(K)); // leave-one-out calibration needs two examples
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RandomDraws);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ReferencePerTask);
         if (Policies.Count == 0) throw new ArgumentException("no routing policy to draw");
         foreach (var task in Tasks)
             if (OutOfScope.Contains(task)) throw new ArgumentException($"task '{task}' is both customized and out of scope");

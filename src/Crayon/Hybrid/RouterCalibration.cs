@@ -19,7 +19,7 @@ public static class RouterCalibration
         ArgumentNullException.ThrowIfNull(exampleEmbeddings);
         if (examples.Count != exampleEmbeddings.Count)
             throw new ArgumentException($"{examples.Count} examples but {exampleEmbeddings.Count} embeddings", nameof(exampleEmbeddings));
-        var similarities = RoutingSignals.LeaveOneOutSimilarities(exampleEmbeddings);
+        var similarities = RoutingSignals.LeaveOneOutSimilarities(exampleEmbeddings.Select(device.Centered).ToArray());
         return examples.Select((e, i) => new QuerySignals(e.Id, similarities[i],
             withConfidence ? RoutingSignals.ChoiceMargin(device.Answer(e).Scores) : null)).ToArray();
     }

@@ -139,3 +139,33 @@ public class HybridClientTests
         Assert.That(kept.Decision.Confidence, Is.LessThan(0), "mean token log-probability of the device's answer");
     }
 }
+
+/// <summary>Centered routing similarity: cos(q - c, q_c - c), used alike for queries and for the calibration's leave-one-out.</summary>
+public class CenteredSimilarityTests
+{
+    [Test]
+    public void ACenterIsSubtractedFromQueryAndTaskBeforeTheCosine()
+    {
+        using var fixture = new HybridFixture();
+        var reference = HybridFixture.Queries.Concat(HybridFixture.Examples).ToArray();
+        var budget = Crayon.Evaluation.QaModelScorer.BudgetFor(512);
+        var center = HybridDevice.CenterOf(fixture.Embedder, reference, EmbeddingSignal.Hidden, budget);
+        var (taskEmbedding, embeddings) = HybridDevice.TaskEmbeddingOf(fixture.Embedder, HybridFixture.Examples, EmbeddingSignal.Hidden, budget);
+        var centered = new HybridDevice(fixture.Context, fixture.Embedder, taskEmbedding, EmbeddingSignal.Hidden, center);
+        var raw = new HybridDevice(fixture.Context, fixture.Embedder, taskEmbedding, EmbeddingSignal.Hidden);
+
+        var query = centered.Embed(HybridFixture.Queries[2]);
+        double Cos(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
+        float[] Minus(float[] a) => a.Zip(center, (x, y) => x - y).ToArray();
+        Assert.That(centered.Similarity(query), Is.EqualTo(Cos(Minus(query), Minus(taskEmbedding))).Within(1e-6));
+        Assert.That(raw.Similarity(query), Is.EqualTo(Cos(query, taskEmbedding)).Within(1e-6));
+        Assert.That(centered.Similarity(query), Is.LessThan(raw.Similarity(query)), "the common component no longer counts");
+
+        var calibration = RouterCalibration.Signals(centered, HybridFixture.Examples, embeddings, withConfidence: false);
+        var others = embeddings.Skip(1).ToArray();
+        var meanOfOthers = Enumerable.Range(0, center.Length).Select(j => others.Average(e => e[j])).Select(v => (float)v).ToArray();
+        Assert.That(calibration[0].Similarity, Is.EqualTo(Cos(Minus(embeddings[0]), Minus(meanOfOthers))).Within(1e-5), "leave-one-out, centered");
+        Assert.That(() => new HybridDevice(fixture.Context, fixture.Embedder, taskEmbedding, EmbeddingSignal.Hidden, new float[3]),
+            Throws.ArgumentException.With.Message.Contains("the center has 3 values but q_c has 64"));
+    }
+}
