@@ -10,7 +10,7 @@ using Crayon.Models;
 using Crayon.Pool;
 using Crayon.Server.Hosting;
 using Crayon.Tasks;
-using Spectre.Console;
+
 
 namespace Crayon.Cli.Commands;
 
@@ -112,7 +112,7 @@ internal static class BenchHybridCommand
                 ["random_draws"] = Int(settings.RandomDraws), ["quick"] = result.GetValue(quick) ? "true" : "false",
                 ["machine"] = $"{machine.Cpu}, {machine.Cores} cores, {machine.Os}",
             };
-            AnsiConsole.Write(BenchmarkTables.Hybrid(outcome.Records));
+            CliConsole.Current().Write(BenchmarkTables.Hybrid(outcome.Records));
             foreach (var file in outcome.Write(result.GetValue(json)!, recorded)) Console.WriteLine($"wrote {file}");
             return 0;
         });
