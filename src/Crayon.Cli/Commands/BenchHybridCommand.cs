@@ -11,7 +11,6 @@ using Crayon.Pool;
 using Crayon.Server.Hosting;
 using Crayon.Tasks;
 
-
 namespace Crayon.Cli.Commands;
 
 /// <summary>
