@@ -27,6 +27,7 @@ CRAYON_API uint32_t crayon_abi_struct_size(uint32_t which) {
     case 4: return sizeof(crayon_blend_request);
     case 5: return sizeof(crayon_blend_timings);
     case 6: return sizeof(crayon_copy_measurement);
+    case 7: return sizeof(crayon_host_image);
     default: return 0;
     }
 }
@@ -286,6 +287,27 @@ CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *r
         timings->struct_size = sizeof *timings;
     }
     status = pool->engine->ops->blend(pool, request, outputs, timings);
+    if (timings) timings->total_host_ns = crayon_now_ns() - started;
+    return status;
+}
+
+CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                         crayon_blend_timings *timings) {
+    uint64_t started = crayon_now_ns();
+    crayon_error_clear();
+    int32_t status = check_pool(pool);
+    if (status != CRAYON_OK) return status;
+    if (timings && timings->struct_size != sizeof *timings)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_timings.struct_size is %u, this library expects %u",
+                           timings->struct_size, (unsigned)sizeof *timings);
+    status = crayon_check_request(&pool->layout, request, NULL, NULL);
+    if (status == CRAYON_OK) status = crayon_check_image(&pool->layout, request->mode, crayon_request_k(&pool->layout, request), image);
+    if (status != CRAYON_OK) return status;
+    if (timings) {
+        memset(timings, 0, sizeof *timings);
+        timings->struct_size = sizeof *timings;
+    }
+    status = pool->engine->ops->blend_to_image(pool, request, image, timings);
     if (timings) timings->total_host_ns = crayon_now_ns() - started;
     return status;
 }

@@ -152,7 +152,8 @@ void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage,
 
 static const char *kernel_module(crayon_vk_kernel kernel) {
     static const char *names[CRAYON_KERNEL_COUNT] = {"blend_linear_f32", "blend_linear_f16", "blend_linear_bf16",
-                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4"};
+                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4",
+                                                     "convert_f16"};
     return names[kernel];
 }
 
@@ -294,6 +295,7 @@ const crayon_backend_ops crayon_vk_ops = {
     .pool_upload = crayon_vk_pool_upload,
     .pool_read_tensor = crayon_vk_pool_read_tensor,
     .blend = crayon_vk_blend,
+    .blend_to_image = crayon_vk_blend_to_image,
     .poison_output = crayon_vk_poison_output,
 };
 
@@ -334,6 +336,7 @@ void crayon_vk_engine_destroy(crayon_engine *engine) {
         vk->fn.vkDestroyDevice(vk->device, NULL);
     }
     if (vk->instance && vk->fn.vkDestroyInstance) vk->fn.vkDestroyInstance(vk->instance, NULL);
+    if (vk->host_copiers) crayon_workers_destroy(vk->host_copiers);
     free(vk);
     engine->vk = NULL;
 }
