@@ -86,13 +86,12 @@ internal static class BenchSwapCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"model {r.Model} on {r.LlamaDevice}; blend on {r.BlendDevice}; pool {r.PoolSize} × rank {r.Settings.Rank}, {r.TargetsPerAdapter} targets, {r.ElementsPerAdapter:N0} elements per adapter"));
-        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)");
-        foreach (var (phase, stats) in r.InMemory)
-        {
-            var file = r.FromFile.FirstOrDefault(p => p.Phase == phase);
-            Console.WriteLine(string.Create(c, $"{phase,-20} {stats.Median / 1000,12:F3}   {(file.Phase is null ? "" : (file.Stats.Median / 1000).ToString("F3", c)),22}"));
-        }
-        Console.WriteLine(string.Create(c, $"{"write_file",-20} {"",12}   {r["write_file", true].Median / 1000,22:F3}"));
-        Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms"));
+        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)   in place (ms, median)");
+        string Cell(IReadOnlyList<(string Phase, PhaseStats Stats)> phases, string phase) =>
+            phases.FirstOrDefault(p => p.Phase == phase) is { Phase: not null } found ? (found.Stats.Median / 1000).ToString("F3", c) : "";
+        foreach (var phase in r.InMemory.Concat(r.FromFile).Concat(r.InPlace).Select(p => p.Phase).Distinct())
+            Console.WriteLine(string.Create(c, $"{phase,-20} {Cell(r.InMemory, phase),22}   {Cell(r.FromFile, phase),27}   {Cell(r.InPlace, phase),21}"));
+        Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms (in-place context {r.InPlaceSteadyDecode.Median / 1000:F3} ms)"));
+        Console.WriteLine(string.Create(c, $"in place: image {r.InPlaceImageBytes:N0} bytes, {(r.InPlaceImagePinned ? "pinned" : "not pinned")}; largest logit difference to a fresh load {r.InPlaceMaxLogitDifference:G3}"));
     }
 }
