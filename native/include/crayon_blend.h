@@ -9,7 +9,7 @@
  *    ABI versions can append fields; the library rejects sizes it does not know;
  *  - an engine and its pools are used by one thread at a time.
  * CRAYON_ABI_VERSION changes whenever a signature, struct or enum value changes.
- * Version 2 added crayon_host_image and crayon_blend_to_image.
+ * Version 2 added crayon_host_image, crayon_blend_to_image and crayon_engine_retune.
  */
 #ifndef CRAYON_BLEND_H
 #define CRAYON_BLEND_H
@@ -192,6 +192,12 @@ CRAYON_API int32_t crayon_engine_get_info(const crayon_engine *engine, crayon_de
  * Vulkan, a memcpy split over the worker threads on the CPU path. */
 CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions,
                                               crayon_copy_measurement *result);
+
+/* Applies new kernel tuning (the workgroup_size, loads_per_thread, adapter_unroll and max_workgroups
+ * fields of `options`; 0 = default; the other fields are ignored) to a live engine: its pipelines are
+ * rebuilt on next use, its pools stay resident. Lets a tuning sweep reuse uploaded pools. No-op on the
+ * CPU path. */
+CRAYON_API int32_t crayon_engine_retune(crayon_engine *engine, const crayon_engine_options *options);
 
 /* --- pool --------------------------------------------------------------------------------- */
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **pool);

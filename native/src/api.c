@@ -188,6 +188,16 @@ CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t by
     return engine->ops->measure_copy(engine, bytes, repetitions, result);
 }
 
+CRAYON_API int32_t crayon_engine_retune(crayon_engine *engine, const crayon_engine_options *options) {
+    crayon_error_clear();
+    int32_t status = check_engine(engine);
+    if (status != CRAYON_OK) return status;
+    if (!options) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "options is NULL");
+    status = check_options(&options);
+    if (status != CRAYON_OK) return status;
+    return engine->ops->retune ? engine->ops->retune(engine, options) : CRAYON_OK;
+}
+
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **out) {
     crayon_error_clear();
     if (!out) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "pool output pointer is NULL");

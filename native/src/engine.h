@@ -36,6 +36,7 @@ int32_t crayon_engine_mark_lost(crayon_engine *engine, int32_t vk_result, const 
 /* What a backend does; api.c has checked every argument before calling. */
 struct crayon_backend_ops {
     void (*engine_destroy)(crayon_engine *engine);
+    int32_t (*retune)(crayon_engine *engine, const crayon_engine_options *options);
     int32_t (*measure_copy)(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result);
     int32_t (*pool_create)(crayon_pool *pool);
     void (*pool_destroy)(crayon_pool *pool);

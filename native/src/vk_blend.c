@@ -70,7 +70,7 @@ static int32_t prepare_concat_tables(crayon_pool *pool, uint32_t k, const uint64
     crayon_vk_pool *vp = pool->vk;
     const crayon_layout *layout = &pool->layout;
     *copy_bytes = 0;
-    if (vp->tiles_k == k) return CRAYON_OK;
+    if (vp->tiles_k == k && vp->tiles_generation == vk->tuning_generation) return CRAYON_OK;
     vp->tiles_k = 0;
 
     const uint64_t scalar_span = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
@@ -277,7 +277,10 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     uint64_t submitted = crayon_now_ns();
     status = crayon_vk_submit_and_wait(engine, "blending");
     uint64_t executed_ns = crayon_now_ns() - submitted;
-    if (status == CRAYON_OK && table_copy) vp->tiles_k = k;
+    if (status == CRAYON_OK && table_copy) {
+        vp->tiles_k = k;
+        vp->tiles_generation = vk->tuning_generation;
+    }
     uint64_t stamps[3] = {0, 0, 0};
     if (status == CRAYON_OK) status = crayon_vk_timestamps(engine, plan ? 3 : 2, stamps);
     if (status == CRAYON_OK && plan) {

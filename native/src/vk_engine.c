@@ -287,8 +287,30 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     return CRAYON_OK;
 }
 
+int32_t crayon_vk_retune(crayon_engine *engine, const crayon_engine_options *options) {
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_engine previous = *vk;
+    int32_t status = crayon_vk_check(engine, vk->fn.vkDeviceWaitIdle(vk->device), "waiting for the device before retuning");
+    if (status != CRAYON_OK) return status;
+    status = apply_tuning(engine, options);
+    if (status != CRAYON_OK) {
+        vk->workgroup_size = previous.workgroup_size;
+        vk->loads_per_thread = previous.loads_per_thread;
+        vk->adapter_unroll = previous.adapter_unroll;
+        vk->max_workgroups = previous.max_workgroups;
+        return status;
+    }
+    for (int k = 0; k < CRAYON_KERNEL_COUNT; ++k) {
+        if (vk->pipelines[k]) vk->fn.vkDestroyPipeline(vk->device, vk->pipelines[k], NULL);
+        vk->pipelines[k] = VK_NULL_HANDLE;
+    }
+    vk->tuning_generation++;
+    return CRAYON_OK;
+}
+
 const crayon_backend_ops crayon_vk_ops = {
     .engine_destroy = crayon_vk_engine_destroy,
+    .retune = crayon_vk_retune,
     .measure_copy = crayon_vk_measure_copy,
     .pool_create = crayon_vk_pool_create,
     .pool_destroy = crayon_vk_pool_destroy,

@@ -69,11 +69,13 @@ struct crayon_vk_engine {
     uint32_t loads_per_thread;
     uint32_t adapter_unroll;
     uint32_t max_workgroups;
+    uint32_t tuning_generation;   /* bumped by every retune: tables built for older tuning are stale */
     crayon_workers *host_copiers; /* copy read-back staging into large images; made on first need */
 };
 
 /* The backend entry points, gathered in crayon_vk_ops (vk_engine.c). */
 void crayon_vk_engine_destroy(crayon_engine *engine);
+int32_t crayon_vk_retune(crayon_engine *engine, const crayon_engine_options *options);
 int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result);
 int32_t crayon_vk_pool_create(crayon_pool *pool);
 void crayon_vk_pool_destroy(crayon_pool *pool);

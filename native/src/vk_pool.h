@@ -11,6 +11,7 @@ struct crayon_vk_pool {
     crayon_vk_buffer upload;      /* host-visible staging for uploads and the concat tables */
     crayon_vk_buffer tables;      /* device-local: blend entries, concat tensor infos and tiles */
     uint32_t tiles_k;             /* the k the concat tables were built for; 0 = not built */
+    uint32_t tiles_generation;    /* the engine tuning they were built for (tiles span workgroup x loads) */
     uint32_t tile_count;
 };
 

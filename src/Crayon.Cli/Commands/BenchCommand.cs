@@ -10,6 +10,8 @@ public static class BenchCommand
         var command = new Command("bench", "Measure performance");
         command.Subcommands.Add(BenchBlendCommand.Create());
         command.Subcommands.Add(BenchSwapCommand.Create());
+        command.Subcommands.Add(BenchTuneCommand.Create());
+        command.Subcommands.Add(BenchDecodeCommand.Create());
         return command;
     }
 }

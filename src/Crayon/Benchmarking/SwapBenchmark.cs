@@ -23,7 +23,7 @@ public static class SwapBenchmark
     {
         settings.Validate();
         progress?.Invoke($"making a pool of {settings.Adapters} random rank-{settings.Rank} adapters for {model.Name}");
-        var pool = new AdapterPool(RandomPool(model, settings).ToList());
+        var pool = RandomAdapterPools.ForModel(model, settings.Adapters, settings.Rank, settings.Targets, settings.Seed);
         using var blender = Blender.Create(new BlenderOptions { Backend = settings.BlendBackend });
         using var resident = blender.Upload(pool, settings.Storage);
         var contextOptions = new LlamaContextOptions { ContextLength = 256, BatchSize = 64, Threads = threads };
@@ -129,33 +129,6 @@ public static class SwapBenchmark
         var max = 0.0;
         for (var i = 0; i < Math.Min(a.Length, b.Length); i++) max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
         return max;
-    }
-
-    private static IEnumerable<LoraAdapter> RandomPool(LlamaModel model, SwapBenchmarkSettings settings)
-    {
-        var weights = model.Layout.Tensors.ToDictionary(t => t.Info.Name, t => t.Info.Dimensions);
-        var targets = Enumerable.Range(0, model.LayerCount)
-            .SelectMany(layer => settings.Targets.Select(t => $"blk.{layer}.{t}"))
-            .Where(t => weights.ContainsKey(t + ".weight"))
-            .ToList();
-        if (targets.Count == 0)
-            throw new ArgumentException($"model '{model.Name}' has none of the targets {string.Join(", ", settings.Targets)}");
-        for (var i = 0; i < settings.Adapters; i++)
-        {
-            var random = new Random(HashCode.Combine(settings.Seed, i));
-            LoraMatrix Matrix(int rows, int cols)
-            {
-                var data = new float[checked(rows * cols)];
-                for (var k = 0; k < data.Length; k++) data[k] = (float)(random.NextDouble() * 0.02 - 0.01);
-                return new LoraMatrix(rows, cols, data);
-            }
-            yield return new LoraAdapter(model.Architecture, settings.Rank, targets.Select(target =>
-            {
-                var dims = weights[target + ".weight"];
-                int inFeatures = (int)dims[0], outFeatures = (int)dims[1];
-                return new LoraPair(target, Matrix(settings.Rank, inFeatures), Matrix(outFeatures, settings.Rank));
-            }).ToList());
-        }
     }
 
     private static void WriteDurably(string path, byte[] image)

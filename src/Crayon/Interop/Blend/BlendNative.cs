@@ -41,6 +41,9 @@ internal static unsafe partial class BlendNative
     public static partial int crayon_engine_measure_copy(EngineHandle engine, ulong bytes, uint repetitions, ref NativeCopyMeasurement result);
 
     [LibraryImport(BlendLibrary.Name)]
+    public static partial int crayon_engine_retune(EngineHandle engine, in NativeEngineOptions options);
+
+    [LibraryImport(BlendLibrary.Name)]
     public static partial int crayon_pool_create(EngineHandle engine, in NativePoolDesc desc, out PoolHandle pool);
 
     [LibraryImport(BlendLibrary.Name)]
