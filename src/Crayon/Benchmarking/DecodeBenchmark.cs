@@ -82,7 +82,7 @@ public static class DecodeBenchmark
             {
                 using var context = model.CreateContext(options);
                 context.ApplyAdapters(AdapterSet.Mix(loaded.Select(a => (a.Adapter, a.Scale)).ToArray()));
-                context.TimeGreedySteps(prompt, Math.Min(8, settings.Tokens)); // warm-up: pipelines, graph
+                context.TimeGreedySteps(prompt, Math.Min(32, settings.Tokens)); // warm-up: pipelines, graph
                 var rates = new List<double>();
                 for (var run = 0; run < settings.Runs; run++)
                     rates.Add(settings.Tokens / (context.TimeGreedySteps(prompt, settings.Tokens).Sum() / 1e6));
