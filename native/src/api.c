@@ -281,21 +281,30 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
     return CRAYON_OK;
 }
 
-CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
-                                const uint64_t *output_counts, crayon_blend_timings *timings) {
-    uint64_t started = crayon_now_ns();
-    crayon_error_clear();
+/* Checks shared by both blend calls: the pool, the timings struct, the request, and (for images) the image. */
+static int32_t check_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, const uint64_t *output_counts,
+                           const crayon_host_image *image, crayon_blend_timings *timings) {
     int32_t status = check_pool(pool);
     if (status != CRAYON_OK) return status;
     if (timings && timings->struct_size != sizeof *timings)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_timings.struct_size is %u, this library expects %u",
                            timings->struct_size, (unsigned)sizeof *timings);
     status = crayon_check_request(&pool->layout, request, outputs, output_counts);
-    if (status != CRAYON_OK) return status;
-    if (timings) {
+    if (status == CRAYON_OK && image)
+        status = crayon_check_image(&pool->layout, request->mode, crayon_request_k(&pool->layout, request), image);
+    if (status == CRAYON_OK && timings) {
         memset(timings, 0, sizeof *timings);
         timings->struct_size = sizeof *timings;
     }
+    return status;
+}
+
+CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
+                                const uint64_t *output_counts, crayon_blend_timings *timings) {
+    uint64_t started = crayon_now_ns();
+    crayon_error_clear();
+    int32_t status = check_blend(pool, request, outputs, output_counts, NULL, timings);
+    if (status != CRAYON_OK) return status;
     status = pool->engine->ops->blend(pool, request, outputs, timings);
     if (timings) timings->total_host_ns = crayon_now_ns() - started;
     return status;
@@ -305,18 +314,9 @@ CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_r
                                          crayon_blend_timings *timings) {
     uint64_t started = crayon_now_ns();
     crayon_error_clear();
-    int32_t status = check_pool(pool);
+    if (!image) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image is NULL");
+    int32_t status = check_blend(pool, request, NULL, NULL, image, timings);
     if (status != CRAYON_OK) return status;
-    if (timings && timings->struct_size != sizeof *timings)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_timings.struct_size is %u, this library expects %u",
-                           timings->struct_size, (unsigned)sizeof *timings);
-    status = crayon_check_request(&pool->layout, request, NULL, NULL);
-    if (status == CRAYON_OK) status = crayon_check_image(&pool->layout, request->mode, crayon_request_k(&pool->layout, request), image);
-    if (status != CRAYON_OK) return status;
-    if (timings) {
-        memset(timings, 0, sizeof *timings);
-        timings->struct_size = sizeof *timings;
-    }
     status = pool->engine->ops->blend_to_image(pool, request, image, timings);
     if (timings) timings->total_host_ns = crayon_now_ns() - started;
     return status;

@@ -54,15 +54,7 @@ internal sealed unsafe class NativePool : IDisposable
         fixed (uint* selectionPointer = selection)
         fixed (ulong* countPointer = countArray)
         {
-            var request = new NativeBlendRequest
-            {
-                StructSize = (uint)sizeof(NativeBlendRequest),
-                Mode = mode,
-                Weights = weightPointer,
-                WeightCount = (uint)weights.Length,
-                SelectionCount = (uint)selection.Length,
-                Selection = selectionPointer,
-            };
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
             BlendErrors.Check(BlendNative.crayon_blend(handle, in request, pinned is null ? null : pinned.Pointers, countPointer, ref timings),
                               "blending");
         }
@@ -79,15 +71,7 @@ internal sealed unsafe class NativePool : IDisposable
         fixed (byte* imagePointer = image)
         fixed (ulong* offsetPointer = offsets)
         {
-            var request = new NativeBlendRequest
-            {
-                StructSize = (uint)sizeof(NativeBlendRequest),
-                Mode = mode,
-                Weights = weightPointer,
-                WeightCount = (uint)weights.Length,
-                SelectionCount = (uint)selection.Length,
-                Selection = selectionPointer,
-            };
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
             var target = new NativeHostImage
             {
                 StructSize = (uint)sizeof(NativeHostImage),
@@ -100,6 +84,16 @@ internal sealed unsafe class NativePool : IDisposable
         }
         return timings;
     }
+
+    private static NativeBlendRequest Request(uint mode, float* weights, int weightCount, uint* selection, int selectionCount) => new()
+    {
+        StructSize = (uint)sizeof(NativeBlendRequest),
+        Mode = mode,
+        Weights = weights,
+        WeightCount = (uint)weightCount,
+        SelectionCount = (uint)selectionCount,
+        Selection = selection,
+    };
 
     /// <summary>Testing hook: fill the device output buffer with <paramref name="value"/>.</summary>
     public void PoisonOutput(float value) =>
