@@ -9,6 +9,7 @@
  *    ABI versions can append fields; the library rejects sizes it does not know;
  *  - an engine and its pools are used by one thread at a time.
  * CRAYON_ABI_VERSION changes whenever a signature, struct or enum value changes.
+ * Version 2 added crayon_host_image, crayon_blend_to_image and crayon_engine_retune.
  */
 #ifndef CRAYON_BLEND_H
 #define CRAYON_BLEND_H
@@ -21,7 +22,7 @@ extern "C" {
 #endif
 
 #define CRAYON_API __attribute__((visibility("default")))
-#define CRAYON_ABI_VERSION 1
+#define CRAYON_ABI_VERSION 2
 
 typedef struct crayon_engine crayon_engine;
 typedef struct crayon_pool crayon_pool;
@@ -155,6 +156,19 @@ typedef struct crayon_copy_measurement {
     uint64_t transfer_best_ns;     /* fastest vkCmdCopyBuffer repetition; 0 for the CPU path */
 } crayon_copy_measurement;
 
+/* Where crayon_blend_to_image writes (ABI 2): one flat block of caller memory, every output
+ * tensor at its own byte offset, in fp32 or fp16. A blended adapter can so land directly in the
+ * data section of a GGUF image, or in the buffer a runtime uploads an adapter's tensors from,
+ * with no further conversion or copy. Bytes of `base` outside the tensors are left as they are. */
+typedef struct crayon_host_image {
+    uint32_t struct_size;
+    uint32_t storage;               /* CRAYON_STORAGE_F32 or CRAYON_STORAGE_F16: the element type written */
+    void *base;
+    uint64_t bytes;                 /* size of base */
+    const uint64_t *tensor_offsets; /* one per pool tensor: its byte offset in base, a multiple of the element
+                                       size; the tensors (output sizes for this mode and k) may not overlap */
+} crayon_host_image;
+
 /* --- library ------------------------------------------------------------------------------ */
 CRAYON_API uint32_t crayon_abi_version(void);
 /* sizeof of the ABI structs, in the order they are declared above (0 for an unknown index). */
@@ -179,6 +193,12 @@ CRAYON_API int32_t crayon_engine_get_info(const crayon_engine *engine, crayon_de
 CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions,
                                               crayon_copy_measurement *result);
 
+/* Applies new kernel tuning (the workgroup_size, loads_per_thread, adapter_unroll and max_workgroups
+ * fields of `options`; 0 = default; the other fields are ignored) to a live engine: its pipelines are
+ * rebuilt on next use, its pools stay resident. Lets a tuning sweep reuse uploaded pools. No-op on the
+ * CPU path. */
+CRAYON_API int32_t crayon_engine_retune(crayon_engine *engine, const crayon_engine_options *options);
+
 /* --- pool --------------------------------------------------------------------------------- */
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **pool);
 CRAYON_API void crayon_pool_destroy(crayon_pool *pool);
@@ -198,6 +218,13 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
 CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *request,
                                 float *const *outputs, const uint64_t *output_counts,
                                 crayon_blend_timings *timings);
+
+/* Blends like crayon_blend and writes the result into `image` (fp16 conversion, if asked for,
+ * happens on the device, rounded to nearest even, so only half the bytes are read back). Timings:
+ * blend_device_ns is the blend kernel, readback_device_ns the conversion and the copy into host-visible
+ * staging, readback_host_ns the copy from staging into the image (split over threads when large). */
+CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_request *request,
+                                         const crayon_host_image *image, crayon_blend_timings *timings);
 
 /* --- testing hooks (never used by Crayon itself) ------------------------------------------ */
 /* Marks a Vulkan engine's device as lost, exactly as a real VK_ERROR_DEVICE_LOST does: every

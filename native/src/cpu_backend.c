@@ -267,6 +267,26 @@ static int32_t crayon_cpu_measure_copy(crayon_engine *engine, uint64_t bytes, ui
     return CRAYON_OK;
 }
 
+/* The blend into the persistent fp32 output, then each tensor converted into its place in the image. */
+static int32_t crayon_cpu_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                         crayon_blend_timings *timings) {
+    int32_t status = crayon_cpu_blend(pool, request, NULL, timings);
+    if (status != CRAYON_OK) return status;
+    const crayon_layout *layout = &pool->layout;
+    const uint32_t k = crayon_request_k(layout, request);
+    uint64_t *offsets = malloc(sizeof *offsets * layout->tensor_count);
+    if (!offsets) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    uint64_t total;
+    crayon_layout_output_offsets(layout, request->mode, k, offsets, &total);
+    uint64_t started = crayon_now_ns();
+    for (uint32_t t = 0; t < layout->tensor_count; ++t)
+        crayon_cpu_to_storage((char *)image->base + image->tensor_offsets[t], pool->cpu->output + offsets[t],
+                              crayon_layout_output_elements(layout, request->mode, k, t), image->storage);
+    if (timings) timings->readback_host_ns = crayon_now_ns() - started;
+    free(offsets);
+    return CRAYON_OK;
+}
+
 const crayon_backend_ops crayon_cpu_ops = {
     .engine_destroy = crayon_cpu_engine_destroy,
     .measure_copy = crayon_cpu_measure_copy,
@@ -275,6 +295,7 @@ const crayon_backend_ops crayon_cpu_ops = {
     .pool_upload = crayon_cpu_pool_upload,
     .pool_read_tensor = crayon_cpu_pool_read_tensor,
     .blend = crayon_cpu_blend,
+    .blend_to_image = crayon_cpu_blend_to_image,
     .poison_output = crayon_cpu_poison_output,
 };
 

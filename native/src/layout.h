@@ -34,6 +34,11 @@ void crayon_layout_output_offsets(const crayon_layout *layout, uint32_t mode, ui
 /* Checks a blend request and its destinations against the pool; records a clear error. */
 int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_request *request,
                              float *const *outputs, const uint64_t *output_counts);
+/* Checks an image for a blend of this mode and k: element type, alignment, bounds, no overlaps. */
+int32_t crayon_check_image(const crayon_layout *layout, uint32_t mode, uint32_t k, const crayon_host_image *image);
+/* Bytes of one element of an image of this storage (4 or 2). */
+uint32_t crayon_image_element_bytes(uint32_t storage);
+
 /* k of the request: the selection count for concat, N for linear. */
 uint32_t crayon_request_k(const crayon_layout *layout, const crayon_blend_request *request);
 

@@ -152,7 +152,8 @@ void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage,
 
 static const char *kernel_module(crayon_vk_kernel kernel) {
     static const char *names[CRAYON_KERNEL_COUNT] = {"blend_linear_f32", "blend_linear_f16", "blend_linear_bf16",
-                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4"};
+                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4",
+                                                     "convert_f16"};
     return names[kernel];
 }
 
@@ -286,14 +287,37 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     return CRAYON_OK;
 }
 
+int32_t crayon_vk_retune(crayon_engine *engine, const crayon_engine_options *options) {
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_engine previous = *vk;
+    int32_t status = crayon_vk_check(engine, vk->fn.vkDeviceWaitIdle(vk->device), "waiting for the device before retuning");
+    if (status != CRAYON_OK) return status;
+    status = apply_tuning(engine, options);
+    if (status != CRAYON_OK) {
+        vk->workgroup_size = previous.workgroup_size;
+        vk->loads_per_thread = previous.loads_per_thread;
+        vk->adapter_unroll = previous.adapter_unroll;
+        vk->max_workgroups = previous.max_workgroups;
+        return status;
+    }
+    for (int k = 0; k < CRAYON_KERNEL_COUNT; ++k) {
+        if (vk->pipelines[k]) vk->fn.vkDestroyPipeline(vk->device, vk->pipelines[k], NULL);
+        vk->pipelines[k] = VK_NULL_HANDLE;
+    }
+    vk->tuning_generation++;
+    return CRAYON_OK;
+}
+
 const crayon_backend_ops crayon_vk_ops = {
     .engine_destroy = crayon_vk_engine_destroy,
+    .retune = crayon_vk_retune,
     .measure_copy = crayon_vk_measure_copy,
     .pool_create = crayon_vk_pool_create,
     .pool_destroy = crayon_vk_pool_destroy,
     .pool_upload = crayon_vk_pool_upload,
     .pool_read_tensor = crayon_vk_pool_read_tensor,
     .blend = crayon_vk_blend,
+    .blend_to_image = crayon_vk_blend_to_image,
     .poison_output = crayon_vk_poison_output,
 };
 
@@ -334,6 +358,7 @@ void crayon_vk_engine_destroy(crayon_engine *engine) {
         vk->fn.vkDestroyDevice(vk->device, NULL);
     }
     if (vk->instance && vk->fn.vkDestroyInstance) vk->fn.vkDestroyInstance(vk->instance, NULL);
+    if (vk->host_copiers) crayon_workers_destroy(vk->host_copiers);
     free(vk);
     engine->vk = NULL;
 }

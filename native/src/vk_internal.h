@@ -2,6 +2,7 @@
 #ifndef CRAYON_VK_INTERNAL_H
 #define CRAYON_VK_INTERNAL_H
 #include "engine.h"
+#include "cpu_workers.h"
 #include "vk_loader.h"
 
 typedef enum crayon_vk_kernel {
@@ -12,12 +13,13 @@ typedef enum crayon_vk_kernel {
     CRAYON_KERNEL_CONCAT_F16,
     CRAYON_KERNEL_CONCAT_BF16,
     CRAYON_KERNEL_COPY,
+    CRAYON_KERNEL_CONVERT_F16,
     CRAYON_KERNEL_COUNT
 } crayon_vk_kernel;
 
 /* Push constants: every kernel's block fits in this many bytes. */
 #define CRAYON_PUSH_CONSTANT_BYTES 48u
-/* Timestamp slots: before the blend, after it, after the read-back copy. */
+/* Timestamp slots: before the blend, after it, after the read-back copy (and spare). */
 #define CRAYON_TIMESTAMP_SLOTS 4u
 
 typedef enum crayon_vk_memory {
@@ -67,16 +69,21 @@ struct crayon_vk_engine {
     uint32_t loads_per_thread;
     uint32_t adapter_unroll;
     uint32_t max_workgroups;
+    uint32_t tuning_generation;   /* bumped by every retune: tables built for older tuning are stale */
+    crayon_workers *host_copiers; /* copy read-back staging into large images; made on first need */
 };
 
 /* The backend entry points, gathered in crayon_vk_ops (vk_engine.c). */
 void crayon_vk_engine_destroy(crayon_engine *engine);
+int32_t crayon_vk_retune(crayon_engine *engine, const crayon_engine_options *options);
 int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result);
 int32_t crayon_vk_pool_create(crayon_pool *pool);
 void crayon_vk_pool_destroy(crayon_pool *pool);
 int32_t crayon_vk_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data);
 int32_t crayon_vk_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out);
 int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);
+int32_t crayon_vk_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                 crayon_blend_timings *timings);
 int32_t crayon_vk_poison_output(crayon_pool *pool, float value);
 
 /* Lists the physical devices with what Crayon needs to know of each. *candidates is malloc'd. */

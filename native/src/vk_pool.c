@@ -47,6 +47,7 @@ void crayon_vk_pool_destroy(crayon_pool *pool) {
         free(vp->adapters);
     }
     crayon_vk_buffer_destroy(engine, &vp->output);
+    crayon_vk_buffer_destroy(engine, &vp->output_f16);
     crayon_vk_buffer_destroy(engine, &vp->readback);
     crayon_vk_buffer_destroy(engine, &vp->upload);
     crayon_vk_buffer_destroy(engine, &vp->tables);

@@ -6,10 +6,12 @@
 struct crayon_vk_pool {
     crayon_vk_buffer *adapters;   /* one device-local buffer per adapter, padded layout */
     crayon_vk_buffer output;      /* persistent blend output, grown when a blend needs more */
+    crayon_vk_buffer output_f16;  /* the output converted to fp16, for fp16 images */
     crayon_vk_buffer readback;    /* host-visible mirror of `output`, for read-back */
     crayon_vk_buffer upload;      /* host-visible staging for uploads and the concat tables */
     crayon_vk_buffer tables;      /* device-local: blend entries, concat tensor infos and tiles */
     uint32_t tiles_k;             /* the k the concat tables were built for; 0 = not built */
+    uint32_t tiles_generation;    /* the engine tuning they were built for (tiles span workgroup x loads) */
     uint32_t tile_count;
 };
 

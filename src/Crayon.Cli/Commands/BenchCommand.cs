@@ -12,6 +12,8 @@ public static class BenchCommand
         command.Subcommands.Add(BenchSwapCommand.Create());
         command.Subcommands.Add(BenchHybridCommand.Create());
         command.Subcommands.Add(BenchServeCommand.Create());
+        command.Subcommands.Add(BenchTuneCommand.Create());
+        command.Subcommands.Add(BenchDecodeCommand.Create());
         return command;
     }
 }

@@ -14,12 +14,24 @@ public static class BlendBandwidth
 
     public static BlendBandwidthResult Measure(Blender blender, int adapters, long poolBytes, PoolStorage storage, BlendMode mode, int repetitions)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
         var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
-        var pool = SyntheticPools.Create(adapters, poolBytes, bytesPerElement);
+        using var resident = blender.Upload(SyntheticPools.Create(adapters, poolBytes, bytesPerElement), storage);
+        return Measure(blender, resident, mode, repetitions);
+    }
+
+    /// <summary>
+    /// Measures an uploaded pool (concat stacks all N, like PEFT's "cat"). Kernel tuning is the blender's current one
+    /// (see <see cref="Blender.Retune"/>), so a sweep can retune and measure the same resident pool again.
+    /// </summary>
+    public static BlendBandwidthResult Measure(Blender blender, ResidentPool resident, BlendMode mode, int repetitions, string? shape = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var pool = resident.Pool;
+        var storage = resident.Storage;
+        var adapters = pool.Count;
+        var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
         var weights = SyntheticPools.Weights(adapters);
         int? topK = mode == BlendMode.Concat ? adapters : null;
-        using var resident = blender.Upload(pool, storage);
         resident.BlendOnDevice(weights, mode, topK); // first use compiles pipelines and faults pages in
 
         var actualPoolBytes = pool.ElementsPerAdapter * adapters * bytesPerElement;
@@ -51,6 +63,10 @@ public static class BlendBandwidth
             actualPoolBytes,
             copyBest,
             transferBest,
-            timed);
+            timed)
+        {
+            Shape = shape,
+            Tuning = blender.Tuning,
+        };
     }
 }

@@ -5,4 +5,6 @@ namespace Crayon.Blending;
 /// <param name="ReadBackMicroseconds">Device output to caller memory: the GPU copy into staging plus the host copy out of it (0 without read-back; 0 on the CPU path, which writes in place).</param>
 /// <param name="HostMicroseconds">Wall time of the whole call as the caller saw it, output allocation included.</param>
 /// <param name="DeviceTimed">True when the device figures come from GPU timestamps.</param>
-public readonly record struct BlendTimings(double BlendMicroseconds, double ReadBackMicroseconds, double HostMicroseconds, bool DeviceTimed);
+/// <param name="ReadBackHostMicroseconds">The host part of <paramref name="ReadBackMicroseconds"/>: copying out of the read-back staging.</param>
+public readonly record struct BlendTimings(double BlendMicroseconds, double ReadBackMicroseconds, double HostMicroseconds, bool DeviceTimed,
+                                           double ReadBackHostMicroseconds = 0);

@@ -36,7 +36,7 @@ public sealed class Blender : IDisposable
     {
         options ??= new BlenderOptions();
         options.Validate();
-        return new Blender(NativeEngine.Create(options));
+        return new Blender(NativeEngine.Create(options)) { Tuning = options.Tuning };
     }
 
     /// <summary>Uploads every adapter of <paramref name="pool"/> into device memory once.</summary>
@@ -67,6 +67,25 @@ public sealed class Blender : IDisposable
             var resident = new ResidentPool(this, native, pool, storage);
             pools.Add(resident);
             return resident;
+        }
+    }
+
+    /// <summary>The tuning the kernels now run with (what <see cref="Retune"/> last set, or the options').</summary>
+    public KernelTuning Tuning { get; private set; } = KernelTuning.Default;
+
+    /// <summary>
+    /// Rebuilds the Vulkan kernels with new tuning (0 = default for a knob); uploaded pools stay resident, so a tuning
+    /// sweep uploads once. No effect on the CPU path.
+    /// </summary>
+    public void Retune(KernelTuning tuning)
+    {
+        ArgumentNullException.ThrowIfNull(tuning);
+        tuning.Validate();
+        lock (Gate)
+        {
+            ThrowIfDisposed();
+            engine.Retune(tuning);
+            Tuning = tuning;
         }
     }
 

@@ -51,6 +51,29 @@ public sealed class ResidentPool : IDisposable
         return Run(weights, mode, chosen, destination, started);
     }
 
+    /// <summary>
+    /// Blends straight into <paramref name="image"/> (tensor t at <paramref name="layout"/>'s offset t, in its element type):
+    /// fp16 is converted on the device, so only half the bytes are read back, and nothing is allocated. Bytes of the image
+    /// outside the tensors are left as they are.
+    /// </summary>
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var started = Stopwatch.GetTimestamp();
+        var chosen = Prepare(weights, mode, topK);
+        layout.Validate(Pool.TensorCount);
+        Span<ulong> offsets = Pool.TensorCount <= 1024 ? stackalloc ulong[Pool.TensorCount] : new ulong[Pool.TensorCount];
+        for (var t = 0; t < offsets.Length; t++) offsets[t] = (ulong)layout.TensorOffsets[t];
+        var selection = mode == BlendMode.Concat ? chosen.Select(i => (uint)i).ToArray() : [];
+        NativeBlendTimings native;
+        lock (blender.Gate)
+        {
+            ThrowIfUnusable();
+            native = this.native.BlendToImage((uint)mode, weights, selection, image, offsets, (uint)layout.ElementType);
+        }
+        return Timings(native, started);
+    }
+
     /// <summary>Blends and keeps the result in device memory only (what a benchmark of the kernel wants).</summary>
     public BlendTimings BlendOnDevice(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
     {
@@ -124,10 +147,12 @@ public sealed class ResidentPool : IDisposable
             ThrowIfUnusable();
             native = this.native.Blend((uint)mode, weights, selection, destinations);
         }
-        var host = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-        return new BlendTimings(native.BlendDeviceNs / 1e3, (native.ReadbackDeviceNs + native.ReadbackHostNs) / 1e3, host,
-                                (native.Flags & NativeBlendTimings.DeviceTimestamps) != 0);
+        return Timings(native, started);
     }
+
+    private static BlendTimings Timings(NativeBlendTimings native, long started) =>
+        new(native.BlendDeviceNs / 1e3, (native.ReadbackDeviceNs + native.ReadbackHostNs) / 1e3, Stopwatch.GetElapsedTime(started).TotalMicroseconds,
+            (native.Flags & NativeBlendTimings.DeviceTimestamps) != 0, native.ReadbackHostNs / 1e3);
 
     private void CheckDestination(LoraAdapter destination, BlendMode mode, int stacked)
     {

@@ -23,7 +23,8 @@ public class NativeAbiTests
             Assert.That(Unsafe.SizeOf<NativeBlendRequest>(), Is.EqualTo(BlendNative.crayon_abi_struct_size(4)), "crayon_blend_request");
             Assert.That(Unsafe.SizeOf<NativeBlendTimings>(), Is.EqualTo(BlendNative.crayon_abi_struct_size(5)), "crayon_blend_timings");
             Assert.That(Unsafe.SizeOf<NativeCopyMeasurement>(), Is.EqualTo(BlendNative.crayon_abi_struct_size(6)), "crayon_copy_measurement");
-            Assert.That(BlendNative.crayon_abi_struct_size(7), Is.Zero);
+            Assert.That(Unsafe.SizeOf<NativeHostImage>(), Is.EqualTo(BlendNative.crayon_abi_struct_size(7)), "crayon_host_image");
+            Assert.That(BlendNative.crayon_abi_struct_size(8), Is.Zero);
         });
     }
 }

@@ -25,6 +25,10 @@ public class BenchSwapTests : TempFolderTest
         Assert.That(result["total"].Samples, Is.EqualTo(2));
         Assert.That(result["total"].Median, Is.GreaterThanOrEqualTo(result["llama_load"].Median + result["first_token"].Median));
         Assert.That(result.TargetsPerAdapter, Is.EqualTo(7), "q, k, v, o, gate, up, down of the one layer");
+        Assert.That(result.InPlace.Select(p => p.Phase),
+            Is.EqualTo(new[] { "blend", "read_back", "read_back_host", "blend_call", "upload", "first_token", "total" }));
+        Assert.That(result.InPlacePhase("upload").Median, Is.GreaterThan(0));
+        Assert.That(result.InPlaceMaxLogitDifference, Is.Zero, "the in-place adapter computes exactly what a fresh load of the same blend does");
     }
 
     [Test]
@@ -43,6 +47,9 @@ public class BenchSwapTests : TempFolderTest
         Assert.That(root.GetProperty("in_memory").GetProperty("llama_load").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("from_file").GetProperty("write_file").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("memory_and_file_logits_equal").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("in_place").GetProperty("upload").GetProperty("median").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("in_place_max_logit_difference").GetDouble(), Is.Zero);
+        Assert.That(output, Does.Contain("in place"));
         Assert.That(root.GetProperty("machine").GetProperty("cores").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
     }
 }

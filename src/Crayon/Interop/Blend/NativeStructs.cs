@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Crayon.Interop.Blend;
 
-// Mirrors of the structs in native/include/crayon_blend.h (ABI version 1). Field order and
+// Mirrors of the structs in native/include/crayon_blend.h (ABI version 2). Field order and
 // types must match it exactly; tests compare every size with crayon_abi_struct_size.
 
 [StructLayout(LayoutKind.Sequential)]
@@ -93,6 +93,16 @@ internal struct NativeCopyMeasurement
     public ulong BestNs;
     public ulong MedianNs;
     public ulong TransferBestNs;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NativeHostImage
+{
+    public uint StructSize;
+    public uint Storage;
+    public void* Base;
+    public ulong Bytes;
+    public ulong* TensorOffsets;
 }
 
 /// <summary>crayon_tensor_role.</summary>
