@@ -68,7 +68,7 @@ public class HybridClientTests
         Assert.That(similarity["q3"], Is.LessThan(similarity["q1"]));
         Assert.That(answers.Where(a => a.Key.StartsWith("q3") || a.Key.StartsWith("q4")).Select(a => a.Source), Is.All.EqualTo(AnswerSource.Server));
         foreach (var a in answers)
-            Assert.That(a.Why, Does.Contain($"similarity {a.Decision.Similarity.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}"));
+            Assert.That(a.Why, Does.Contain($"similarity {a.Decision.Similarity.ToString("G5", System.Globalization.CultureInfo.InvariantCulture)}"));
     }
 
     [Test]
