@@ -28,6 +28,8 @@ typedef enum crayon_vk_memory {
     CRAYON_MEMORY_READBACK   /* host-visible and preferably cached, read by the host */
 } crayon_vk_memory;
 
+#define CRAYON_LARGE_PAGE ((VkDeviceSize)2 << 20)
+
 typedef struct crayon_vk_buffer {
     VkBuffer buffer;
     VkDeviceMemory memory;
@@ -71,6 +73,8 @@ struct crayon_vk_engine {
     uint32_t max_workgroups;
     uint32_t tuning_generation;   /* bumped by every retune: tables built for older tuning are stale */
     crayon_workers *host_copiers; /* copy read-back staging into large images; made on first need */
+    crayon_vk_buffer copy_source; /* the copy-ceiling measurement's buffers, kept between measurements */
+    crayon_vk_buffer copy_target;
 };
 
 /* The backend entry points, gathered in crayon_vk_ops (vk_engine.c). */
@@ -98,6 +102,9 @@ int32_t crayon_vk_check(crayon_engine *engine, VkResult result, const char *duri
 int32_t crayon_vk_buffer_create(crayon_engine *engine, VkDeviceSize size, crayon_vk_memory kind, crayon_vk_buffer *buffer,
                                 const char *purpose);
 void crayon_vk_buffer_destroy(crayon_engine *engine, crayon_vk_buffer *buffer);
+/* Grows `buffer` (dropping its contents) to hold at least `bytes`. */
+int32_t crayon_vk_ensure(crayon_engine *engine, crayon_vk_buffer *buffer, VkDeviceSize bytes, crayon_vk_memory kind,
+                         const char *purpose);
 /* Makes host writes visible to the device / device writes visible to the host (non-coherent memory). */
 int32_t crayon_vk_buffer_flush(crayon_engine *engine, crayon_vk_buffer *buffer);
 int32_t crayon_vk_buffer_invalidate(crayon_engine *engine, crayon_vk_buffer *buffer);

@@ -5,6 +5,8 @@
 
 struct crayon_vk_pool {
     crayon_vk_buffer *adapters;   /* one device-local buffer per adapter, padded layout */
+    VkDeviceMemory *blocks;       /* the memory the adapter buffers live in: one block for the whole pool when it fits */
+    uint32_t block_count;
     crayon_vk_buffer output;      /* persistent blend output, grown when a blend needs more */
     crayon_vk_buffer output_f16;  /* the output converted to fp16, for fp16 images */
     crayon_vk_buffer readback;    /* host-visible mirror of `output`, for read-back */
@@ -20,8 +22,5 @@ struct crayon_vk_pool {
 #define CRAYON_TENSOR_INFO_BYTES 32u
 #define CRAYON_TILE_BYTES 16u
 
-/* Grows `buffer` (dropping its contents) to hold at least `bytes`. */
-int32_t crayon_vk_ensure(crayon_engine *engine, crayon_vk_buffer *buffer, VkDeviceSize bytes, crayon_vk_memory kind,
-                         const char *purpose);
 
 #endif
