@@ -118,18 +118,37 @@ def summarize(results):
             continue
         add(f"## {title}: alpha in to adapter live, N={s.get('pool_adapters')} ({s.get('model')}), ms median")
         phases = []
-        for group in ("in_memory", "from_file", "in_place"):
+        groups = ("in_memory", "from_file", "in_place", "in_place_sequential")
+        for group in groups:
             for phase in s.get(group, {}):
                 if phase not in phases:
                     phases.append(phase)
-        add("| phase | in memory | through a file | in place |")
-        add("|---|---|---|---|")
+        add("| phase | in memory | through a file | in place (pipelined) | in place, sequential |")
+        add("|---|---|---|---|---|")
         for phase in phases:
-            cells = [fmt(s.get(g, {}).get(phase, {}).get("median", None) and s[g][phase]["median"] / 1000, 3) for g in ("in_memory", "from_file", "in_place")]
+            cells = [fmt(s.get(g, {}).get(phase, {}).get("median", None) and s[g][phase]["median"] / 1000, 3) for g in groups]
             add(f"| {phase} | {' | '.join(cells)} |")
         add(f"\nsteady decode {fmt(s.get('steady_decode', {}).get('median', 0) / 1000, 3)} ms; first-token overhead: after a set "
             f"{fmt(s.get('first_token_overhead_median', 0) / 1000, 3)} ms, in place {fmt(s.get('in_place_first_token_overhead_median', 0) / 1000, 3)} ms; "
-            f"in-place image pinned={s.get('in_place_image_pinned')}, logits vs fresh load max diff {s.get('in_place_max_logit_difference')}")
+            f"in-place image pinned={s.get('in_place_image_pinned')}, logits vs fresh load max diff {s.get('in_place_max_logit_difference')}; "
+            f"pipelined: {s.get('in_place_chunks')} chunks of at most {(s.get('in_place_chunk_bytes') or 1 << 20) >> 10} KiB read back, "
+            f"{s.get('in_place_uploads_median')} uploads (median), live at upload_done")
+        add("")
+
+    chunk_bytes = lambda s: s.get("in_place_chunk_bytes") or 1 << 20  # 0: the default, 1 MiB
+    chunked = sorted((s for k, s in b.items() if (k == "swap" or k.startswith("swap-chunk-")) and isinstance(s, dict) and "in_place" in s),
+                     key=chunk_bytes)
+    if len(chunked) > 1:
+        add("## Pipelined in-place swap by chunk size (linear), ms median")
+        add("| chunk KiB | chunks | uploads | first_landed | read_back_done | upload_done (live) | uploading | sequential: blend_call + upload |")
+        add("|---|---|---|---|---|---|---|---|")
+        for s in chunked:
+            p = s["in_place"]
+            cell = lambda phase: fmt(p.get(phase, {}).get("median", 0) / 1000, 3)
+            seq = s.get("in_place_sequential", {})
+            add(f"| {chunk_bytes(s) >> 10} | {s.get('in_place_chunks')} | {s.get('in_place_uploads_median')} | {cell('first_landed')} | {cell('read_back_done')} | "
+                f"{cell('upload_done')} | {cell('uploading')} | "
+                f"{fmt((seq.get('blend_call', {}).get('median', 0) + seq.get('upload', {}).get('median', 0)) / 1000, 3)} |")
         add("")
 
     d = b.get("decode")

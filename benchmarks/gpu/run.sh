@@ -122,13 +122,13 @@ step() {
 
 J="$work"
 if (( smoke )); then
-  sizes="1,4"; big="4"; adapters="2,4"; reps=1; shapes_1b="smoke"; shapes_8b=""; swap_n=4; swap_r=2; model_args=(--shape smoke)
+  sizes="1,4"; big="4"; adapters="2,4"; reps=1; shapes_1b="smoke"; shapes_8b=""; swap_n=4; swap_r=2; swap_chunks=""; model_args=(--shape smoke)
   llama_backend=(--backend cpu --threads 1); decode_args=(--configs none,single,concat-2,mix-2 --tokens 4 --runs 1 --prompt-tokens 4 -n 4)
   tune_args=(--sizes 4 -n 2 --storage f16 --workgroup-sizes 64,256 --loads 2,4 --unrolls 4)
   peers_args=(--smoke)
 else
   sizes="16,32,64,128,256,512,1024"; big="256,1024"; adapters="8,32"; reps=5; shapes_1b="llama-3.2-1b"; shapes_8b="llama-3-8b"
-  swap_n=32; swap_r=20; model_args=(--model "$base/models/llama-3.2-1b-f16.gguf")
+  swap_n=32; swap_r=20; swap_chunks="256 512 4096"; model_args=(--model "$base/models/llama-3.2-1b-f16.gguf")
   llama_backend=(--backend vulkan); decode_args=(--configs none,single,linear,concat-4,mix-2,mix-4,mix-8 --tokens 128 --runs 3 --prompt-tokens 32 -n 8)
   tune_args=(--sizes 256,1024 -n 8,32 --storage f16,f32 --grid axes)
   peers_args=()
@@ -153,6 +153,10 @@ fi
 if wants swap; then
   step swap 180 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r "$swap_r" --json "$J/swap.json"
   (( smoke )) || step swap-concat 120 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" --mode concat --top-k 4 -r 10 --json "$J/swap-concat.json"
+  # The pipelined in-place swap's read-back chunk size (the swap step above uses the default, 1024 KiB).
+  for kib in $swap_chunks; do
+    step "swap-chunk-$kib" 90 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r 10 --chunk-kib "$kib" --json "$J/swap-chunk-$kib.json"
+  done
 fi
 wants decode && step decode 200 "${crayon[@]}" bench decode "${model_args[@]}" "${llama_backend[@]}" "${decode_args[@]}" --json "$J/decode.json"
 wants peers && step peers 300 python3 "$repo/benchmarks/gpu/peers.py" "${peers_args[@]}" --out "$J/peers.json"

@@ -42,9 +42,10 @@ struct crayon_backend_ops {
     void (*pool_destroy)(crayon_pool *pool);
     int32_t (*pool_upload)(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data);
     int32_t (*pool_read_tensor)(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out);
-    int32_t (*blend)(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);
+    int32_t (*blend)(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);  /* timings never NULL */
+    /* `timings` is never NULL; landing times are measured from `started_ns` (crayon_now_ns at the call's start). */
     int32_t (*blend_to_image)(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
-                              crayon_blend_timings *timings);
+                              crayon_blend_timings *timings, uint64_t started_ns);
     int32_t (*poison_output)(crayon_pool *pool, float value);
 };
 

@@ -161,9 +161,9 @@ static int compare_spans(const void *a, const void *b) {
 
 int32_t crayon_check_image(const crayon_layout *layout, uint32_t mode, uint32_t k, const crayon_host_image *image) {
     if (!image) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image is NULL");
-    if (image->struct_size != sizeof(crayon_host_image))
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_host_image.struct_size is %u, this library expects %u",
-                           image->struct_size, (unsigned)sizeof(crayon_host_image));
+    if (image->struct_size != sizeof(crayon_host_image) && image->struct_size != CRAYON_HOST_IMAGE_V2_SIZE)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_host_image.struct_size is %u, this library expects %u (or %u, ABI 2)",
+                           image->struct_size, (unsigned)sizeof(crayon_host_image), (unsigned)CRAYON_HOST_IMAGE_V2_SIZE);
     if (image->storage != CRAYON_STORAGE_F32 && image->storage != CRAYON_STORAGE_F16)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image storage %u is not f32 (0) or f16 (1)", image->storage);
     if (!image->base) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image base is NULL");

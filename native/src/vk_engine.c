@@ -7,9 +7,6 @@
 #include "errors.h"
 #include "vk_internal.h"
 
-/* How long a submission may run before the device is declared unusable. */
-#define CRAYON_SUBMIT_TIMEOUT_NS (120ull * 1000 * 1000 * 1000)
-
 int32_t crayon_vk_check(crayon_engine *engine, VkResult result, const char *during) {
     if (result == VK_SUCCESS) return CRAYON_OK;
     if (result == VK_ERROR_DEVICE_LOST) return crayon_engine_mark_lost(engine, result, during);
@@ -129,23 +126,33 @@ int32_t crayon_vk_begin(crayon_engine *engine) {
     return crayon_vk_check(engine, vk->fn.vkBeginCommandBuffer(vk->cmd, &begin), "beginning the command buffer");
 }
 
-int32_t crayon_vk_submit_and_wait(crayon_engine *engine, const char *during) {
+int32_t crayon_vk_submit(crayon_engine *engine, const char *during) {
     crayon_vk_engine *vk = engine->vk;
     int32_t status = crayon_vk_check(engine, vk->fn.vkEndCommandBuffer(vk->cmd), during);
     if (status != CRAYON_OK) return status;
     status = crayon_vk_check(engine, vk->fn.vkResetFences(vk->device, 1, &vk->fence), during);
     if (status != CRAYON_OK) return status;
     VkSubmitInfo submit = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = &vk->cmd};
-    status = crayon_vk_check(engine, vk->fn.vkQueueSubmit(vk->queue, 1, &submit, vk->fence), during);
-    if (status != CRAYON_OK) return status;
+    return crayon_vk_check(engine, vk->fn.vkQueueSubmit(vk->queue, 1, &submit, vk->fence), during);
+}
+
+int32_t crayon_vk_hung(crayon_engine *engine, const char *during) {
+    /* The command buffer may still be running: nothing on this engine can be reused safely. */
+    atomic_store(&engine->lost, 1);
+    return crayon_fail(CRAYON_ERROR_DEVICE_LOST, VK_TIMEOUT, "%s: '%s' did not finish within %llu s; the engine is unusable", during,
+                       engine->info.name, CRAYON_SUBMIT_TIMEOUT_NS / 1000000000ull);
+}
+
+int32_t crayon_vk_wait(crayon_engine *engine, const char *during) {
+    crayon_vk_engine *vk = engine->vk;
     VkResult waited = vk->fn.vkWaitForFences(vk->device, 1, &vk->fence, VK_TRUE, CRAYON_SUBMIT_TIMEOUT_NS);
-    if (waited == VK_TIMEOUT) {
-        /* The command buffer may still be running: nothing on this engine can be reused safely. */
-        atomic_store(&engine->lost, 1);
-        return crayon_fail(CRAYON_ERROR_DEVICE_LOST, waited, "%s: '%s' did not finish within %llu s; the engine is unusable",
-                           during, engine->info.name, CRAYON_SUBMIT_TIMEOUT_NS / 1000000000ull);
-    }
+    if (waited == VK_TIMEOUT) return crayon_vk_hung(engine, during);
     return crayon_vk_check(engine, waited, during);
+}
+
+int32_t crayon_vk_submit_and_wait(crayon_engine *engine, const char *during) {
+    int32_t status = crayon_vk_submit(engine, during);
+    return status == CRAYON_OK ? crayon_vk_wait(engine, during) : status;
 }
 
 void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage, VkAccessFlags source_access,

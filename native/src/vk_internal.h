@@ -87,7 +87,7 @@ int32_t crayon_vk_pool_upload(crayon_pool *pool, uint32_t adapter, uint32_t firs
 int32_t crayon_vk_pool_read_tensor(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out);
 int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);
 int32_t crayon_vk_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
-                                 crayon_blend_timings *timings);
+                                 crayon_blend_timings *timings, uint64_t started_ns);
 int32_t crayon_vk_poison_output(crayon_pool *pool, float value);
 
 /* Lists the physical devices with what Crayon needs to know of each. *candidates is malloc'd. */
@@ -113,6 +113,13 @@ int32_t crayon_vk_buffer_invalidate(crayon_engine *engine, crayon_vk_buffer *buf
 int32_t crayon_vk_begin(crayon_engine *engine);
 /* Ends, submits once and waits for the command buffer. */
 int32_t crayon_vk_submit_and_wait(crayon_engine *engine, const char *during);
+/* The two halves of crayon_vk_submit_and_wait, for work on the host while the device runs. */
+int32_t crayon_vk_submit(crayon_engine *engine, const char *during);
+int32_t crayon_vk_wait(crayon_engine *engine, const char *during);
+/* How long a submission may run before the device is declared unusable, and what happens then: the engine is
+ * marked lost (its command buffer may still be running) and DEVICE_LOST returned. */
+#define CRAYON_SUBMIT_TIMEOUT_NS (120ull * 1000 * 1000 * 1000)
+int32_t crayon_vk_hung(crayon_engine *engine, const char *during);
 void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage, VkAccessFlags source_access,
                        VkPipelineStageFlags target_stage, VkAccessFlags target_access);
 int32_t crayon_vk_pipeline(crayon_engine *engine, crayon_vk_kernel kernel, VkPipeline *pipeline);

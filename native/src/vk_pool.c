@@ -106,8 +106,33 @@ void crayon_vk_pool_destroy(crayon_pool *pool) {
     crayon_vk_buffer_destroy(engine, &vp->readback);
     crayon_vk_buffer_destroy(engine, &vp->upload);
     crayon_vk_buffer_destroy(engine, &vp->tables);
+    for (uint32_t e = 0; e < vp->event_count; ++e) engine->vk->fn.vkDestroyEvent(engine->vk->device, vp->events[e], NULL);
+    free(vp->events);
     free(vp);
     pool->vk = NULL;
+}
+
+int32_t crayon_vk_pool_events(crayon_pool *pool, uint32_t count) {
+    crayon_engine *engine = pool->engine;
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    if (count > vp->event_count) {
+        VkEvent *grown = realloc(vp->events, sizeof *grown * count);
+        if (!grown) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory for %u read-back events", count);
+        vp->events = grown;
+        VkEventCreateInfo info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+        while (vp->event_count < count) {
+            int32_t status = crayon_vk_check(engine, vk->fn.vkCreateEvent(vk->device, &info, NULL, &vp->events[vp->event_count]),
+                                             "creating a read-back event");
+            if (status != CRAYON_OK) return status;
+            vp->event_count++;
+        }
+    }
+    for (uint32_t e = 0; e < count; ++e) {
+        int32_t status = crayon_vk_check(engine, vk->fn.vkResetEvent(vk->device, vp->events[e]), "resetting a read-back event");
+        if (status != CRAYON_OK) return status;
+    }
+    return CRAYON_OK;
 }
 
 typedef struct upload_batch {

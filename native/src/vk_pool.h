@@ -15,12 +15,17 @@ struct crayon_vk_pool {
     uint32_t tiles_k;             /* the k the concat tables were built for; 0 = not built */
     uint32_t tiles_generation;    /* the engine tuning they were built for (tiles span workgroup x loads) */
     uint32_t tile_count;
+    VkEvent *events;              /* one per read-back chunk of a landing image (ABI 3), set by the device */
+    uint32_t event_count;
 };
 
 /* The tables buffer: entries first, then the concat tensor infos, then the tiles. */
 #define CRAYON_ENTRY_BYTES 16u
 #define CRAYON_TENSOR_INFO_BYTES 32u
 #define CRAYON_TILE_BYTES 16u
+
+/* Makes the pool hold at least `count` events, all reset (host side: call only while the device is idle). */
+int32_t crayon_vk_pool_events(crayon_pool *pool, uint32_t count);
 
 
 #endif

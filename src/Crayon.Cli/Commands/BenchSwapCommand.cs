@@ -25,10 +25,11 @@ internal static class BenchSwapCommand
         var mode = new Option<string>("--mode") { Description = "linear or concat", DefaultValueFactory = _ => "linear" };
         var topK = new Option<int>("--top-k") { Description = "concat: adapters stacked", DefaultValueFactory = _ => 4 };
         var blendBackend = new Option<string>("--blend-backend") { Description = "auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var chunkKib = new Option<int>("--chunk-kib") { Description = "pipelined in-place swap: KiB per read-back chunk (0 = 1024)", DefaultValueFactory = _ => 0 };
         var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
         var command = new Command("swap", "Time from blend weights to an adapter live in llama.cpp, against loading it from a file")
         {
-            adapters, rank, targets, repetitions, mode, topK, blendBackend, json,
+            adapters, rank, targets, repetitions, mode, topK, blendBackend, chunkKib, json,
         };
         model.AddTo(command);
         command.SetAction(result =>
@@ -46,6 +47,7 @@ internal static class BenchSwapCommand
                     var other => throw new ArgumentException($"--mode must be linear or concat, not '{other}'"),
                 },
                 TopK = result.GetValue(topK),
+                ChunkBytes = result.GetValue(chunkKib) * 1024L,
                 BlendBackend = result.GetValue(blendBackend) switch
                 {
                     "auto" => BlendBackend.Auto,
@@ -72,11 +74,13 @@ internal static class BenchSwapCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"model {r.Model} on {r.LlamaDevice}; blend on {r.BlendDevice}; pool {r.PoolSize} × rank {r.Settings.Rank}, {r.TargetsPerAdapter} targets, {r.ElementsPerAdapter:N0} elements per adapter"));
-        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)   in place (ms, median)");
+        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)   in place (ms, median)   in place, sequential");
         string Cell(IReadOnlyList<(string Phase, PhaseStats Stats)> phases, string phase) =>
             phases.FirstOrDefault(p => p.Phase == phase) is { Phase: not null } found ? (found.Stats.Median / 1000).ToString("F3", c) : "";
-        foreach (var phase in r.InMemory.Concat(r.FromFile).Concat(r.InPlace).Select(p => p.Phase).Distinct())
-            Console.WriteLine(string.Create(c, $"{phase,-20} {Cell(r.InMemory, phase),22}   {Cell(r.FromFile, phase),27}   {Cell(r.InPlace, phase),21}"));
+        foreach (var phase in r.InMemory.Concat(r.FromFile).Concat(r.InPlace).Concat(r.InPlaceSequential).Select(p => p.Phase).Distinct())
+            Console.WriteLine(string.Create(c,
+                $"{phase,-20} {Cell(r.InMemory, phase),22}   {Cell(r.FromFile, phase),27}   {Cell(r.InPlace, phase),21}   {Cell(r.InPlaceSequential, phase),20}"));
+        Console.WriteLine(string.Create(c, $"in place, pipelined: read back in {r.InPlaceChunks} chunks, uploaded in {r.InPlaceUploads.Median:F0} (median); the adapter is live at upload_done"));
         Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms (in-place context {r.InPlaceSteadyDecode.Median / 1000:F3} ms)"));
         Console.WriteLine(string.Create(c, $"in place: image {r.InPlaceImageBytes:N0} bytes, {(r.InPlaceImagePinned ? "pinned" : "not pinned")}; largest logit difference to a fresh load {r.InPlaceMaxLogitDifference:G3}"));
     }

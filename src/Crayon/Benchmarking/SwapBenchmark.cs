@@ -12,7 +12,9 @@ namespace Crayon.Benchmarking;
 /// decode with it (where llama.cpp re-plans its graph). Baseline: the same image written to a file
 /// (flushed to disk) and loaded from there; both totals run from the blend call to the first token.
 /// Fast path (<see cref="InPlaceAdapter"/>, on a second context): the blend written straight into the
-/// image llama.cpp's tensors are uploaded from, one upload, no load, no set, no re-planning.
+/// image llama.cpp's tensors are uploaded from, no load, no set, no re-planning; pipelined
+/// (<see cref="InPlaceAdapter.SwapFrom"/>: each chunk uploaded while the next is read back) and, for
+/// comparison, sequential (blend and read back everything, then one upload).
 /// A pool of random adapters of the model's shape; random alpha each repetition.
 /// </summary>
 public static class SwapBenchmark
@@ -35,6 +37,9 @@ public static class SwapBenchmark
         var memory = new PhaseRecorder();
         var file = new PhaseRecorder();
         var inPlace = new PhaseRecorder();
+        var sequential = new PhaseRecorder();
+        var chunks = 0;
+        var uploads = new List<double>();
         var decode = new List<double>();
         var inPlaceDecode = new List<double>();
         int? topK = settings.Mode == BlendMode.Concat ? settings.TopK : null;
@@ -80,21 +85,35 @@ public static class SwapBenchmark
                 if (r >= 0)
                     file.Add(("write_file", writeUs), ("llama_load", fileLoadUs), ("set", fileSetUs), ("first_token", fileFirstUs), ("total", fileTotalUs));
 
-                // Fast path: blend into the image llama.cpp uploads from, one upload, nothing re-planned.
+                // Fast path, sequential: blend into the image llama.cpp uploads from, then one upload, nothing re-planned.
                 clock.Restart();
                 var written = resident.BlendInto(alpha, settings.Mode, topK, live.Image, layout);
                 Time(live.Commit, out var uploadUs);
+                var sequentialLogits = Time(() => inPlaceContext.EvaluateLogits(token), out var sequentialFirstUs);
+                var sequentialTotalUs = clock.Elapsed.TotalMicroseconds;
+                if (r >= 0)
+                    sequential.Add(("blend", written.BlendMicroseconds), ("read_back", written.ReadBackMicroseconds),
+                        ("read_back_host", written.ReadBackHostMicroseconds), ("blend_call", written.HostMicroseconds), ("upload", uploadUs),
+                        ("first_token", sequentialFirstUs), ("total", sequentialTotalUs));
+
+                // Fast path, pipelined: each chunk uploaded as soon as it is read back, while the device reads back the next.
+                clock.Restart();
+                var swapped = live.SwapFrom(resident, alpha, settings.Mode, topK, settings.ChunkBytes);
                 var inPlaceLogits = Time(() => inPlaceContext.EvaluateLogits(token), out var inPlaceFirstUs);
                 var inPlaceTotalUs = clock.Elapsed.TotalMicroseconds;
                 for (var i = 0; i < 3; i++) inPlaceDecode.Add(Timed(() => inPlaceContext.EvaluateLogits(token)));
                 // The same blend through a fresh load must give the same numbers (both F16/F32 images round alike).
-                inPlaceMaxDifference = Math.Max(inPlaceMaxDifference, MaxDifference(inPlaceLogits, memoryLogits));
+                inPlaceMaxDifference = Math.Max(inPlaceMaxDifference, Math.Max(MaxDifference(inPlaceLogits, memoryLogits), MaxDifference(sequentialLogits, memoryLogits)));
+                chunks = swapped.Chunks;
+                if (r >= 0) uploads.Add(swapped.Uploads);
                 if (r >= 0)
-                    inPlace.Add(("blend", written.BlendMicroseconds), ("read_back", written.ReadBackMicroseconds),
-                        ("read_back_host", written.ReadBackHostMicroseconds), ("blend_call", written.HostMicroseconds), ("upload", uploadUs),
-                        ("first_token", inPlaceFirstUs), ("total", inPlaceTotalUs));
+                    inPlace.Add(("blend", swapped.BlendMicroseconds), ("first_landed", swapped.FirstLandedMicroseconds),
+                        ("read_back_done", swapped.ReadBackDoneMicroseconds), ("upload_done", swapped.UploadDoneMicroseconds),
+                        ("uploading", swapped.UploadingMicroseconds), ("swap_call", swapped.TotalMicroseconds), ("first_token", inPlaceFirstUs),
+                        ("total", inPlaceTotalUs));
                 progress?.Invoke(r < 0 ? "warm-up done" : $"repetition {r + 1}/{settings.Repetitions}: {totalUs / 1000:F2} ms in memory, " +
-                                                          $"{fileTotalUs / 1000:F2} ms through a file, {inPlaceTotalUs / 1000:F2} ms in place");
+                                                          $"{fileTotalUs / 1000:F2} ms through a file, {inPlaceTotalUs / 1000:F2} ms in place " +
+                                                          $"({swapped.UploadDoneMicroseconds / 1000:F2} ms to live; sequential {sequentialTotalUs / 1000:F2} ms)");
             }
             context.ApplyAdapters(AdapterSet.None);
         }
@@ -109,6 +128,9 @@ public static class SwapBenchmark
             MachineInfo.Current())
         {
             InPlace = inPlace.Summarize(),
+            InPlaceSequential = sequential.Summarize(),
+            InPlaceChunks = chunks,
+            InPlaceUploads = PhaseStats.Of(uploads),
             InPlaceSteadyDecode = PhaseStats.Of(inPlaceDecode.Skip(3).ToList()),
             InPlaceImagePinned = live.ImageIsPinned,
             InPlaceImageBytes = live.ImageBytes,

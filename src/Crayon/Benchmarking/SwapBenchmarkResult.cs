@@ -28,8 +28,21 @@ public sealed record SwapBenchmarkResult(
     PhaseStats SteadyDecode,
     MachineInfo Machine)
 {
-    /// <summary>The fast path: blend into the image of an adapter llama.cpp already holds, one upload (<see cref="Llama.InPlaceAdapter"/>).</summary>
+    /// <summary>
+    /// The fast path, pipelined (<see cref="Llama.InPlaceAdapter.SwapFrom"/>): the blend lands in the image of an adapter llama.cpp
+    /// already holds chunk by chunk, each chunk uploaded while the next is read back. Milestones from the swap's start:
+    /// first_landed, read_back_done, upload_done (the adapter is live); uploading sums the uploads.
+    /// </summary>
     public IReadOnlyList<(string Phase, PhaseStats Stats)> InPlace { get; init; } = [];
+
+    /// <summary>The fast path, sequential: blend and read back the whole image, then one upload (<see cref="Llama.InPlaceAdapter.Commit"/>).</summary>
+    public IReadOnlyList<(string Phase, PhaseStats Stats)> InPlaceSequential { get; init; } = [];
+
+    /// <summary>Chunks the pipelined swap read the image back in.</summary>
+    public int InPlaceChunks { get; init; }
+
+    /// <summary>Uploads per pipelined swap (chunks that land during an upload go up together in the next).</summary>
+    public PhaseStats InPlaceUploads { get; init; }
 
     public PhaseStats InPlaceSteadyDecode { get; init; }
     public bool InPlaceImagePinned { get; init; }
@@ -72,6 +85,10 @@ public sealed record SwapBenchmarkResult(
         json.WriteNumber("first_token_overhead_median", Math.Round(this["first_token"].Median - SteadyDecode.Median, 1));
         json.WriteBoolean("memory_and_file_logits_equal", true);
         WritePhases(json, "in_place", InPlace);
+        WritePhases(json, "in_place_sequential", InPlaceSequential);
+        json.WriteNumber("in_place_chunks", InPlaceChunks);
+        json.WriteNumber("in_place_uploads_median", InPlaceUploads.Median);
+        json.WriteNumber("in_place_chunk_bytes", Settings.ChunkBytes);
         json.WriteStartObject("in_place_steady_decode");
         WriteStats(json, InPlaceSteadyDecode);
         json.WriteEndObject();

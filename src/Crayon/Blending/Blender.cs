@@ -113,7 +113,20 @@ public sealed class Blender : IDisposable
         }
     }
 
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+    /// <summary>True while a blend into an image hands chunks to a landed callback: the native engine is mid-call then.</summary>
+    internal bool Landing { get; set; }
+
+    internal void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfLanding();
+    }
+
+    /// <summary>The gate is reentrant: a landed callback on the blending thread would otherwise get into the engine mid-call.</summary>
+    internal void ThrowIfLanding()
+    {
+        if (Landing) throw new InvalidOperationException("a landed callback may not use the blender (or a pool of it) whose blend it is reporting");
+    }
 
     internal void Forget(ResidentPool pool) => pools.Remove(pool);
 
@@ -122,6 +135,7 @@ public sealed class Blender : IDisposable
     {
         lock (Gate)
         {
+            ThrowIfLanding();
             if (IsDisposed) return;
             foreach (var pool in pools.ToArray()) pool.Dispose();
             IsDisposed = true;

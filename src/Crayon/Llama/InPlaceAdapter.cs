@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Crayon.Adapters;
 using Crayon.Blending;
@@ -11,11 +12,14 @@ namespace Crayon.Llama;
 /// rewritten where llama.cpp keeps its tensors. A swap is then: blend straight into <see cref="Image"/>
 /// (laid out like llama.cpp's buffers, in the adapter's element type), and <see cref="Commit"/>: one upload,
 /// no GGUF parse, no llama_set_adapters_lora, and so no graph re-planning at the next decode.
+/// <see cref="SwapFrom"/> does both at once, pipelined: the blend lands in the image chunk by chunk and each chunk is
+/// uploaded while the device reads back the next, so the two transfers overlap instead of adding up.
 /// Every new value set must have the shapes of the first (same targets, same rank: the same blend mode
 /// and k); alpha stays the first adapter's.
 /// Thread-safety: <see cref="Image"/> may be written at any time (llama.cpp reads it only in
-/// <see cref="Commit"/>); <see cref="Commit"/> waits for no one: it fails if a request is decoding on the
-/// context at that moment. The adapter is never shared with another context or with a
+/// <see cref="Commit"/>); <see cref="Commit"/> and <see cref="SwapFrom"/> wait for no one: they fail if a request is
+/// decoding on the context at that moment, and hold the context until the new values are in (a decode asked for
+/// meanwhile fails fast, as on any busy context). The adapter is never shared with another context or with a
 /// <see cref="LlamaEngine"/> (whose sessions keep their set while a swap happens); use
 /// <see cref="LlamaEngine.SetAdapters"/> with freshly loaded adapters there.
 /// </summary>
@@ -25,6 +29,7 @@ public sealed class InPlaceAdapter : IDisposable
     private readonly LlamaAdapter _adapter;
     private readonly AdapterTensorImage _image;
     private readonly IReadOnlyList<LoraPair> _shape;
+    private (AdapterPool Pool, BlendMode Mode, int Stacked, BlendImageLayout Layout)? _lastLayout;
     private bool _disposed;
 
     private InPlaceAdapter(LlamaContext context, LlamaAdapter adapter, AdapterTensorImage image, IReadOnlyList<LoraPair> shape)
@@ -125,6 +130,50 @@ public sealed class InPlaceAdapter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _context.RewriteAppliedAdapter(_adapter, _image.Upload);
+    }
+
+    /// <summary>
+    /// Blends <paramref name="pool"/> with <paramref name="weights"/> straight into <see cref="Image"/> and uploads it into llama.cpp's
+    /// tensors as the chunks land (at most <paramref name="chunkBytes"/> each; 0 = 1 MiB; the chunks that land during one upload
+    /// go up together in the next), overlapping the device's read-back with the upload; then drops the context's cached tokens. The next decode on the context uses the new values.
+    /// The blend must produce this adapter's shapes (see <see cref="LayoutFor"/>). Fails, like <see cref="Commit"/>, if a request
+    /// is decoding on the context. Should the blend fail part way, some tensors hold new values until the next swap.
+    /// </summary>
+    /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>
+    public InPlaceSwapTimings SwapFrom(ResidentPool pool, ReadOnlySpan<float> weights, BlendMode mode, int? topK = null, long chunkBytes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        BlendSelection.CheckWeights(weights, pool.Pool.Count);
+        var stacked = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK).Length : 1;
+        var layout = CachedLayoutFor(pool.Pool, mode, stacked);
+        var alpha = weights.ToArray();
+        var started = Stopwatch.GetTimestamp();
+        double blendCalled = 0, uploadDone = 0, uploading = 0;
+        var blend = default(BlendTimings);
+        _context.RewriteAppliedAdapter(_adapter, () =>
+        {
+            blendCalled = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            blend = pool.BlendInto(alpha, mode, topK, _image.Memory, layout, chunk =>
+            {
+                var uploadStarted = Stopwatch.GetTimestamp();
+                _image.Upload(chunk.Offset, chunk.Bytes);
+                uploading += Stopwatch.GetElapsedTime(uploadStarted).TotalMicroseconds;
+                uploadDone = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            }, chunkBytes);
+        });
+        // The landing milestones are the native side's, from its call's start: here a few microseconds after blendCalled.
+        return new InPlaceSwapTimings(blend.BlendMicroseconds, blendCalled + blend.FirstLandedMicroseconds, blendCalled + blend.LandedMicroseconds,
+            uploadDone, Stopwatch.GetElapsedTime(started).TotalMicroseconds, uploading, blend.Chunks, blend.Callbacks, blend.DeviceTimed);
+    }
+
+    /// <summary><see cref="LayoutFor"/> of the last pool swapped from: matching 224 factors by name is not free on the swap's path.</summary>
+    private BlendImageLayout CachedLayoutFor(AdapterPool pool, BlendMode mode, int stacked)
+    {
+        if (_lastLayout is { } last && ReferenceEquals(last.Pool, pool) && last.Mode == mode && last.Stacked == stacked) return last.Layout;
+        var layout = LayoutFor(pool, mode, stacked);
+        _lastLayout = (pool, mode, stacked, layout);
+        return layout;
     }
 
     private void Convert(float[] values, Span<byte> destination)

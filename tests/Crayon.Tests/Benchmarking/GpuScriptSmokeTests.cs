@@ -50,6 +50,9 @@ public class GpuScriptSmokeTests : TempFolderTest
         Assert.That(benchmarks.GetProperty("shapes-1b").GetProperty("results")[0].GetProperty("shape").GetString(), Is.EqualTo("smoke"));
         Assert.That(benchmarks.GetProperty("tune").GetProperty("best").GetArrayLength(), Is.EqualTo(1));
         Assert.That(benchmarks.GetProperty("swap").GetProperty("in_place_max_logit_difference").GetDouble(), Is.Zero);
+        Assert.That(benchmarks.GetProperty("swap").GetProperty("in_place").GetProperty("upload_done").GetProperty("median").GetDouble(), Is.GreaterThan(0),
+            "the pipelined in-place swap, with the sequential one beside it");
+        Assert.That(benchmarks.GetProperty("swap").GetProperty("in_place_sequential").GetProperty("upload").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(benchmarks.GetProperty("decode").GetProperty("results").GetArrayLength(), Is.EqualTo(4));
         Assert.That(benchmarks.GetProperty("peers").GetProperty("benchmark").GetString(), Is.EqualTo("pytorch peers"));
         Assert.That(document.RootElement.GetProperty("machine").GetProperty("smoke").GetString(), Is.EqualTo("1"));

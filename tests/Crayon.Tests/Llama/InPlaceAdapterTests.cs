@@ -71,6 +71,37 @@ public class InPlaceAdapterTests
         Assert.That(context.EvaluateLogits("The end"), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// The pipelined swap (blend, read-back and upload overlapped chunk by chunk) gives the logits of a fresh load of the same
+    /// blend: on lavapipe with one chunk per tensor (chunk size 1 byte, smaller than any tensor), on the CPU in one chunk.
+    /// </summary>
+    [TestCase(LlamaBackend.Vulkan, BlendMode.Linear, 1)]
+    [TestCase(LlamaBackend.Cpu, BlendMode.Concat, 0)]
+    public void APipelinedSwapGivesTheLogitsOfAFreshLoad(LlamaBackend backend, BlendMode mode, int chunkBytes)
+    {
+        using var model = Load(backend);
+        var pool = new AdapterPool(Enumerable.Range(0, 4).Select(i => TinyModel.RandomAdapter(seed: 70 + i, magnitude: 2f)).ToList());
+        using var resident = Backends.Get(backend == LlamaBackend.Vulkan ? BlendBackend.Vulkan : BlendBackend.Cpu).Upload(pool, PoolStorage.Float16);
+        int? topK = mode == BlendMode.Concat ? 3 : null;
+        float[] alpha = [0.5f, -0.25f, 0.75f, 0.1f];
+        float[] beta = [-0.3f, 0.6f, 0.2f, 0.9f];
+        using var context = model.CreateContext(Small);
+        using var live = InPlaceAdapter.Create(context, resident.Blend(alpha, mode, topK).Adapter);
+        var before = context.EvaluateLogits("The end");
+
+        var timings = live.SwapFrom(resident, beta, mode, topK, chunkBytes);
+
+        var after = context.EvaluateLogits("The end");
+        Assert.That(after, Is.Not.EqualTo(before), "the swap changed the model's output");
+        Assert.That(after, Is.EqualTo(FreshLogits(model, resident.Blend(beta, mode, topK).Adapter)), "swapped in place = loaded fresh");
+        Assert.That(timings.Chunks, Is.EqualTo(chunkBytes == 1 ? pool.TensorCount : 1));
+        Assert.That(timings.Uploads, Is.InRange(1, timings.Chunks));
+        Assert.That(timings.FirstLandedMicroseconds, Is.GreaterThan(0));
+        Assert.That(timings.ReadBackDoneMicroseconds, Is.GreaterThanOrEqualTo(timings.FirstLandedMicroseconds));
+        Assert.That(timings.UploadDoneMicroseconds, Is.GreaterThan(timings.ReadBackDoneMicroseconds));
+        Assert.That(timings.TotalMicroseconds, Is.GreaterThanOrEqualTo(timings.UploadDoneMicroseconds));
+    }
+
     [Test]
     public void MisuseIsNamed()
     {

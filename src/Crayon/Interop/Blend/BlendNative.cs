@@ -6,7 +6,7 @@ namespace Crayon.Interop.Blend;
 internal static unsafe partial class BlendNative
 {
     /// <summary>The ABI version these declarations were written against.</summary>
-    public const uint AbiVersion = 2;
+    public const uint AbiVersion = 3;
 
     static BlendNative() => BlendLibrary.Register();
 

@@ -61,9 +61,13 @@ internal sealed unsafe class NativePool : IDisposable
         return timings;
     }
 
-    /// <summary>Blends into <paramref name="image"/>: tensor t at byte <paramref name="offsets"/>[t], in <paramref name="storage"/> (f32 or f16).</summary>
+    /// <summary>
+    /// Blends into <paramref name="image"/>: tensor t at byte <paramref name="offsets"/>[t], in <paramref name="storage"/> (f32 or f16).
+    /// With <paramref name="landing"/>, chunk by chunk (at most <paramref name="chunkBytes"/> each, 0 = the library's default); an
+    /// exception thrown by the landing action is rethrown as is once the device is idle.
+    /// </summary>
     public NativeBlendTimings BlendToImage(uint mode, ReadOnlySpan<float> weights, ReadOnlySpan<uint> selection, Span<byte> image,
-                                           ReadOnlySpan<ulong> offsets, uint storage)
+                                           ReadOnlySpan<ulong> offsets, uint storage, ImageLanding? landing = null, ulong chunkBytes = 0)
     {
         var timings = new NativeBlendTimings { StructSize = (uint)sizeof(NativeBlendTimings) };
         fixed (float* weightPointer = weights)
@@ -79,8 +83,13 @@ internal sealed unsafe class NativePool : IDisposable
                 Base = imagePointer,
                 Bytes = (ulong)image.Length,
                 TensorOffsets = offsetPointer,
+                Landed = landing is null ? null : ImageLanding.Callback,
+                LandedUser = landing is null ? null : landing.User,
+                ChunkBytes = chunkBytes,
             };
-            BlendErrors.Check(BlendNative.crayon_blend_to_image(handle, in request, in target, ref timings), "blending into an image");
+            var status = BlendNative.crayon_blend_to_image(handle, in request, in target, ref timings);
+            if (status == (int)BlendStatus.Stopped) landing?.RethrowFailure();
+            BlendErrors.Check(status, "blending into an image");
         }
         return timings;
     }

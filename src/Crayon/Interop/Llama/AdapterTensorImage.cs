@@ -92,6 +92,25 @@ internal sealed unsafe class AdapterTensorImage : IDisposable
             GgmlApi.ggml_backend_tensor_set((GgmlTensor*)tensor, baseAddress + offset, 0, (nuint)bytes);
     }
 
+    /// <summary>
+    /// Copies bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="bytes"/>) of the image to the device: one
+    /// transfer per backend buffer the range touches (one for a chunk of a pipelined swap; ggml-vulkan pays a submission and
+    /// a wait per transfer). Image bytes between the buffers' spans are not copied.
+    /// </summary>
+    public void Upload(long offset, long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (offset + bytes > Bytes) throw new ArgumentOutOfRangeException(nameof(bytes), $"bytes {offset}..{offset + bytes} are outside the {Bytes}-byte image");
+        var baseAddress = (byte*)(_pinned?.Base ?? _unpinned);
+        foreach (var (tensor, spanOffset, spanBytes) in _spans)
+        {
+            var begin = Math.Max(offset, spanOffset);
+            var end = Math.Min(offset + bytes, spanOffset + spanBytes);
+            if (begin < end) GgmlApi.ggml_backend_tensor_set((GgmlTensor*)tensor, baseAddress + begin, (nuint)(begin - spanOffset), (nuint)(end - begin));
+        }
+    }
+
     /// <summary>Copies what the device holds into the image.</summary>
     public void Download()
     {
