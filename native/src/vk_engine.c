@@ -283,7 +283,9 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     uint32_t largest = properties.limits.maxComputeWorkGroupSize[0];
     if (properties.limits.maxComputeWorkGroupInvocations < largest) largest = properties.limits.maxComputeWorkGroupInvocations;
     vk->workgroup_size = tuning(options->workgroup_size, largest < 256 ? largest : 256);
-    vk->loads_per_thread = tuning(options->loads_per_thread, 4);
+    /* One 16-byte load per adapter per invocation: the best or within 2 % of the best on every pool of
+     * the H200 sweep (benchmarks/blend-tuning-notes.md, K4); 4 lost up to 5 % on fp16 N=32 256 MiB. */
+    vk->loads_per_thread = tuning(options->loads_per_thread, 1);
     vk->adapter_unroll = tuning(options->adapter_unroll, 4);
     vk->max_workgroups = tuning(options->max_workgroups, 65535);
     if (vk->workgroup_size > largest)
