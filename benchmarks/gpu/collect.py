@@ -101,15 +101,20 @@ def summarize(results):
                 f"{fmt(r['percent_of_copy'])} | {torch_ms} | {fmt(pe.get('median_ms'), 1) if pe else ''} |")
         add("")
 
-    tune = b.get("tune")
-    if isinstance(tune, dict) and tune.get("best"):
-        add("## Kernel tuning: best per pool")
-        add("| storage | N | pool MiB | workgroup | loads | unroll | GB/s | % of copy |")
-        add("|---|---|---|---|---|---|---|---|")
-        for r in tune["best"]:
+    for key, title in (("tune", "Kernel tuning: best per pool (one knob at a time)"),
+                       ("tune-cap", "Kernel tuning: cap on dispatched workgroups (wg 256, loads 1, unroll 4), every cap")):
+        tune = b.get(key)
+        if not isinstance(tune, dict) or not tune.get("best"):
+            continue
+        rows = tune["best"] if key == "tune" else tune.get("results", [])
+        add(f"## {title}")
+        add("| storage | N | pool MiB | workgroup | loads | unroll | max workgroups | GB/s | % of copy |")
+        add("|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
             t = r.get("tuning", {})
+            cap = t.get("max_workgroups") or "65535 (default)"
             add(f"| {r['storage']} | {r['adapters']} | {r['pool_bytes'] / 2**20:.0f} | {t.get('workgroup_size')} | {t.get('loads_per_thread')} | "
-                f"{t.get('adapter_unroll')} | {fmt(r['blend_gb_per_s'])} | {fmt(r['percent_of_copy'])} |")
+                f"{t.get('adapter_unroll')} | {cap} | {fmt(r['blend_gb_per_s'])} | {fmt(r['percent_of_copy'])} |")
         add("")
 
     for key, title in (("swap", "Swap (linear)"), ("swap-concat", "Swap (concat top-4)")):

@@ -127,7 +127,7 @@ if (( smoke )); then
   tune_args=(--sizes 4 -n 2 --storage f16 --workgroup-sizes 64,256 --loads 2,4 --unrolls 4)
   peers_args=(--smoke)
 else
-  sizes="16,32,64,128,256,512,1024"; big="256,1024"; adapters="8,32"; reps=5; shapes_1b="llama-3.2-1b"; shapes_8b="llama-3-8b"
+  sizes="16,32,64,128,256,512,1024"; big="256,1024"; adapters="8,32"; reps=9; shapes_1b="llama-3.2-1b"; shapes_8b="llama-3-8b"
   swap_n=32; swap_r=20; swap_chunks="256 512 4096"; model_args=(--model "$base/models/llama-3.2-1b-f16.gguf")
   llama_backend=(--backend vulkan); decode_args=(--configs none,single,linear,concat-4,mix-2,mix-4,mix-8 --tokens 128 --runs 3 --prompt-tokens 32 -n 8)
   tune_args=(--sizes 256,1024 -n 8,32 --storage f16,f32 --grid axes)
@@ -144,7 +144,8 @@ if wants shapes; then
 fi
 if wants tune; then
   step tune 180 "${crayon[@]}" bench tune "${tune_args[@]}" -r 3 --json "$J/tune.json"
-  (( smoke )) || step tune-grid 120 "${crayon[@]}" bench tune --sizes 1024 -n 32 --storage f16 --grid full --workgroup-sizes 128,256,512,1024 --loads 2,4,8 --unrolls 2,4,8 -r 2 --json "$J/tune-grid.json"
+  # A cap makes each workgroup loop over several tiles: 1056 = 8 workgroups of 256 on each of the H200's 132 SMs.
+  (( smoke )) || step tune-cap 120 "${crayon[@]}" bench tune --sizes 256,1024 -n 8,32 --storage f16,f32 --grid full --workgroup-sizes 256 --loads 1 --unrolls 4 --max-workgroups 0,528,1056,2112,4224 -r 5 --json "$J/tune-cap.json"
 fi
 if { wants swap || wants decode; } && (( ! smoke )) && [[ ! -f "$base/models/llama-3.2-1b-f16.gguf" ]]; then
   mkdir -p "$base/models"

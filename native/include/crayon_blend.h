@@ -94,7 +94,7 @@ typedef struct crayon_engine_options {
     const char *device_name;       /* case-insensitive substring of the device name, or NULL */
     /* Kernel tuning (0 = default). Read by the Vulkan path only. */
     uint32_t workgroup_size;       /* invocations per workgroup (default 256) */
-    uint32_t loads_per_thread;     /* 16-byte loads each invocation issues per adapter (default 4) */
+    uint32_t loads_per_thread;     /* 16-byte loads each invocation issues per adapter (default 1) */
     uint32_t adapter_unroll;       /* adapters folded per loop iteration (default 4) */
     uint32_t max_workgroups;       /* grid-stride cap on dispatched workgroups (default 65535) */
 } crayon_engine_options;

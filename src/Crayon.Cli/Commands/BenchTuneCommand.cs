@@ -9,7 +9,7 @@ namespace Crayon.Cli.Commands;
 
 /// <summary>
 /// `crayon bench tune`: the Vulkan kernel knobs (workgroup size, 16-byte loads per thread, adapters per loop
-/// iteration) swept over resident pools: each pool is uploaded once and measured under every tuning (the engine is
+/// iteration, cap on dispatched workgroups) swept over resident pools: each pool is uploaded once and measured under every tuning (the engine is
 /// retuned in place), copy ceiling included, so the defaults can be picked by measurement.
 /// </summary>
 public static class BenchTuneCommand
@@ -23,20 +23,21 @@ public static class BenchTuneCommand
         var workgroups = new Option<string>("--workgroup-sizes") { Description = "Invocations per workgroup to try", DefaultValueFactory = _ => "64,128,256,512,1024" };
         var loads = new Option<string>("--loads") { Description = "16-byte loads per thread to try", DefaultValueFactory = _ => "1,2,4,8,16" };
         var unrolls = new Option<string>("--unrolls") { Description = "Adapters folded per loop iteration to try", DefaultValueFactory = _ => "1,2,4,8" };
-        var grid = new Option<string>("--grid") { Description = "axes: one knob at a time around the defaults (256, 4, 4); full: every combination", DefaultValueFactory = _ => "axes" };
+        var maxWorkgroups = new Option<string>("--max-workgroups") { Description = "Caps on dispatched workgroups to try (0 = the default 65535; a cap makes each workgroup loop over several tiles)", DefaultValueFactory = _ => "0" };
+        var grid = new Option<string>("--grid") { Description = "axes: one knob at a time around the defaults (256, 1, 4, no cap); full: every combination", DefaultValueFactory = _ => "axes" };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 3 };
         var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
         var json = new Option<FileInfo?>("--json") { Description = "Write every configuration's figures and the best tuning per pool to this JSON file" };
         var command = new Command("tune", "Sweep the Vulkan blend kernels' tuning knobs over resident pools")
         {
-            sizes, adapters, storages, mode, workgroups, loads, unrolls, grid, repetitions, device, json,
+            sizes, adapters, storages, mode, workgroups, loads, unrolls, maxWorkgroups, grid, repetitions, device, json,
         };
         command.SetAction(parse =>
         {
             int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
             var tunings = Tunings(BlendOptionParsing.List(parse.GetValue(workgroups)!, "--workgroup-sizes", Int),
                 BlendOptionParsing.List(parse.GetValue(loads)!, "--loads", Int), BlendOptionParsing.List(parse.GetValue(unrolls)!, "--unrolls", Int),
-                parse.GetValue(grid)!);
+                BlendOptionParsing.List(parse.GetValue(maxWorkgroups)!, "--max-workgroups", Int), parse.GetValue(grid)!);
             Run(BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
                 BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", Int),
                 BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
@@ -47,16 +48,20 @@ public static class BenchTuneCommand
         return command;
     }
 
-    /// <summary>The tunings to try: every combination, or each knob's values with the other two at their defaults.</summary>
-    internal static IReadOnlyList<KernelTuning> Tunings(int[] workgroups, int[] loads, int[] unrolls, string grid)
+    /// <summary>The tunings to try: every combination, or each knob's values with the others at the engine's defaults.</summary>
+    internal static IReadOnlyList<KernelTuning> Tunings(int[] workgroups, int[] loads, int[] unrolls, int[] maxWorkgroups, string grid)
     {
         if (workgroups.Concat(loads).Concat(unrolls).Any(v => v < 1)) throw new ArgumentException("tuning values must be at least 1");
+        if (maxWorkgroups.Any(v => v < 0)) throw new ArgumentException("--max-workgroups values must be 0 (no cap) or more");
+        var defaults = new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 1, AdapterUnroll = 4 };
         var all = grid switch
         {
-            "full" => from w in workgroups from l in loads from u in unrolls select new KernelTuning { WorkgroupSize = w, LoadsPerThread = l, AdapterUnroll = u },
-            "axes" => workgroups.Select(w => new KernelTuning { WorkgroupSize = w, LoadsPerThread = 4, AdapterUnroll = 4 })
-                .Concat(loads.Select(l => new KernelTuning { WorkgroupSize = 256, LoadsPerThread = l, AdapterUnroll = 4 }))
-                .Concat(unrolls.Select(u => new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 4, AdapterUnroll = u })),
+            "full" => from w in workgroups from l in loads from u in unrolls from m in maxWorkgroups
+                      select new KernelTuning { WorkgroupSize = w, LoadsPerThread = l, AdapterUnroll = u, MaxWorkgroups = m },
+            "axes" => workgroups.Select(w => defaults with { WorkgroupSize = w })
+                .Concat(loads.Select(l => defaults with { LoadsPerThread = l }))
+                .Concat(unrolls.Select(u => defaults with { AdapterUnroll = u }))
+                .Concat(maxWorkgroups.Select(m => defaults with { MaxWorkgroups = m })),
             _ => throw new ArgumentException($"--grid must be axes or full, not '{grid}'"),
         };
         return all.Distinct().ToList();
@@ -111,5 +116,6 @@ public static class BenchTuneCommand
     internal static IReadOnlyList<BlendBandwidthResult> Bests(IEnumerable<BlendBandwidthResult> results) =>
         results.GroupBy(r => (r.Storage, r.Mode, r.Adapters, r.PoolBytes)).Select(g => g.MaxBy(r => r.BlendGigabytesPerSecond)!).ToList();
 
-    private static string Describe(KernelTuning t) => $"wg {t.WorkgroupSize}, loads {t.LoadsPerThread}, unroll {t.AdapterUnroll}";
+    private static string Describe(KernelTuning t) =>
+        $"wg {t.WorkgroupSize}, loads {t.LoadsPerThread}, unroll {t.AdapterUnroll}" + (t.MaxWorkgroups > 0 ? $", at most {t.MaxWorkgroups} workgroups" : "");
 }

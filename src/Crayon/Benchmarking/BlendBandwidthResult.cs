@@ -64,6 +64,7 @@ public sealed record BlendBandwidthResult(
         json.WriteNumber("workgroup_size", Tuning.WorkgroupSize);
         json.WriteNumber("loads_per_thread", Tuning.LoadsPerThread);
         json.WriteNumber("adapter_unroll", Tuning.AdapterUnroll);
+        json.WriteNumber("max_workgroups", Tuning.MaxWorkgroups);
         json.WriteEndObject();
         json.WriteEndObject();
     }

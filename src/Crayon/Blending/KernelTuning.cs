@@ -11,7 +11,7 @@ public sealed record KernelTuning
     /// <summary>Invocations per workgroup (default 256).</summary>
     public int WorkgroupSize { get; init; }
 
-    /// <summary>16-byte loads each invocation issues per adapter per tile (default 4).</summary>
+    /// <summary>16-byte loads each invocation issues per adapter per tile (default 1).</summary>
     public int LoadsPerThread { get; init; }
 
     /// <summary>Adapters folded per loop iteration in the linear kernel (default 4).</summary>

@@ -1,4 +1,5 @@
 using Crayon.Benchmarking;
+using Crayon.Blending;
 using Crayon.Cli.Commands;
 using NUnit.Framework;
 
@@ -43,10 +44,12 @@ public class BenchmarkShapesTests
     [Test]
     public void TuningGridsAreTheAxesOrEveryCombination()
     {
-        Assert.That(BenchTuneCommand.Tunings([64, 256], [2, 4], [4], "full"), Has.Count.EqualTo(4));
-        var axes = BenchTuneCommand.Tunings([64, 256, 512], [1, 4], [2, 4], "axes");
-        Assert.That(axes, Has.Count.EqualTo(5), "the default (256, 4, 4) appears once");
+        Assert.That(BenchTuneCommand.Tunings([64, 256], [2, 4], [4], [0, 1024], "full"), Has.Count.EqualTo(8));
+        var axes = BenchTuneCommand.Tunings([64, 256, 512], [1, 4], [2, 4], [0, 1056], "axes");
+        Assert.That(axes, Has.Count.EqualTo(6), "the default (256, 1, 4, no cap) appears once");
         Assert.That(axes.Count(t => t.WorkgroupSize != 256), Is.EqualTo(2));
-        Assert.Throws<ArgumentException>(() => BenchTuneCommand.Tunings([64], [4], [4], "random"));
+        Assert.That(axes.Single(t => t.MaxWorkgroups == 1056), Is.EqualTo(new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 1, AdapterUnroll = 4, MaxWorkgroups = 1056 }));
+        Assert.Throws<ArgumentException>(() => BenchTuneCommand.Tunings([64], [4], [4], [0], "random"));
+        Assert.Throws<ArgumentException>(() => BenchTuneCommand.Tunings([64], [4], [4], [-1], "full"));
     }
 }
