@@ -14,5 +14,8 @@ root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
 root.Add(TrainCommand.Create());
+root.Add(PoolCommand.Create());
+root.Add(CustomizeCommand.Create());
+root.Add(DemoCommand.Create());
 
 return await CliHost.RunAsync(root, args);
