@@ -46,6 +46,12 @@ public sealed class DemoRunner : IDisposable
     /// <summary>The context the customized adapter is set on (after <see cref="Customize"/>).</summary>
     public LlamaContext? Context => _context;
 
+    /// <summary>The customizer (after <see cref="Customize"/>): embeds queries with the pool's signal, e.g. to route them.</summary>
+    public Customizer? Customizer => _customizer;
+
+    /// <summary>The latest customization (after <see cref="Customize"/>).</summary>
+    public CustomizationResult? Customization => _customized;
+
     /// <summary>Step 1: the model file, importing stories260K from the shared data on first use.</summary>
     public string EnsureModel() => _modelPath ??= _options.ModelPath ?? DefaultModel.EnsureImported();
 

@@ -101,7 +101,7 @@ public static class CustomizeBenchmark
             Training = TrainingFor(settings, rank),
             MinClusterExamples = settings.MinClusterExamples,
         };
-        var report = progress is null ? null : new Progress(p =>
+        var report = progress is null ? null : new InlineProgress<PoolBuildProgress>(p =>
         {
             if (p.Phase == PoolBuildPhase.Training) progress.Report(new BenchmarkStep(stage, p.Done, p.Total, p.Adapter is { } a ? $"training adapter {a + 1}" : null));
             else if (p.Phase == PoolBuildPhase.Embedding) progress.Report(new BenchmarkStep(stage, 0, settings.Adapters, $"embedding {p.Done}/{p.Total}"));
@@ -130,16 +130,19 @@ public static class CustomizeBenchmark
         var results = new T[splits.Count];
         var done = 0;
         progress?.Report(new BenchmarkStep(stage, 0, splits.Count));
-        Parallel.For(0, splits.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellation }, i =>
+        try
         {
-            results[i] = work(splits[i]);
-            progress?.Report(new BenchmarkStep(stage, Interlocked.Increment(ref done), splits.Count, splits[i].Name));
-        });
+            Parallel.For(0, splits.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellation }, i =>
+            {
+                results[i] = work(splits[i]);
+                progress?.Report(new BenchmarkStep(stage, Interlocked.Increment(ref done), splits.Count, splits[i].Name));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            // The first task's own error, not "one or more errors occurred".
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results;
-    }
-
-    private sealed class Progress(Action<PoolBuildProgress> report) : IProgress<PoolBuildProgress>
-    {
-        public void Report(PoolBuildProgress value) => report(value);
     }
 }

@@ -175,10 +175,4 @@ public static class PoolBuilder
             ["settings_sha256"] = hash,
         };
     }
-
-    /// <summary>Reports on the caller's thread (System.Progress would post to a thread pool and reorder reports).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
