@@ -9,6 +9,11 @@
  *    ABI versions can append fields; the library rejects sizes it does not know;
  *  - an engine and its pools are used by one thread at a time.
  * CRAYON_ABI_VERSION changes whenever a signature, struct or enum value changes.
+ * Version 2 added crayon_host_image, crayon_blend_to_image and crayon_engine_retune.
+ * Version 3 added the landing of an image chunk by chunk (crayon_host_image.landed, crayon_image_chunk,
+ * CRAYON_ERROR_STOPPED) and the landing times of crayon_blend_timings. Version 2 callers keep working:
+ * a crayon_host_image or crayon_blend_timings whose struct_size is the version-2 size (the offset of its
+ * first version-3 field) is accepted, and nothing past that size is read or written.
  */
 #ifndef CRAYON_BLEND_H
 #define CRAYON_BLEND_H
@@ -21,7 +26,7 @@ extern "C" {
 #endif
 
 #define CRAYON_API __attribute__((visibility("default")))
-#define CRAYON_ABI_VERSION 1
+#define CRAYON_ABI_VERSION 3
 
 typedef struct crayon_engine crayon_engine;
 typedef struct crayon_pool crayon_pool;
@@ -33,7 +38,8 @@ typedef enum crayon_status {
     CRAYON_ERROR_UNSUPPORTED = 3,      /* the device lacks something the blend needs */
     CRAYON_ERROR_OUT_OF_MEMORY = 4,    /* host or device memory exhausted */
     CRAYON_ERROR_VULKAN = 5,           /* a Vulkan call failed; crayon_last_vk_result() says how */
-    CRAYON_ERROR_DEVICE_LOST = 6       /* the device is gone; every later call on the engine fails */
+    CRAYON_ERROR_DEVICE_LOST = 6,      /* the device is gone; every later call on the engine fails */
+    CRAYON_ERROR_STOPPED = 7           /* the caller's landed callback returned non-zero; the engine stays usable */
 } crayon_status;
 
 typedef enum crayon_backend {
@@ -144,6 +150,12 @@ typedef struct crayon_blend_timings {
     uint64_t readback_device_ns;   /* device output -> host-visible staging (GPU timestamps) */
     uint64_t readback_host_ns;     /* staging -> caller memory on the host */
     uint64_t total_host_ns;        /* wall time of the whole crayon_blend call */
+    /* ABI 3; crayon_blend_to_image only (0 from crayon_blend). Measured from the start of the call. */
+    uint64_t first_landed_ns;      /* until the first chunk was complete in the image (the whole image without a callback) */
+    uint64_t landed_ns;            /* until the last chunk was complete in the image (its callback may start later) */
+    uint64_t callbacks_ns;         /* time spent in the caller's landed callbacks, all chunks together */
+    uint32_t chunk_count;          /* chunks reported to the callback; 0 without one */
+    uint32_t callback_count;       /* reports: chunk_count or fewer, when chunks landed during a callback */
 } crayon_blend_timings;
 
 typedef struct crayon_copy_measurement {
@@ -155,9 +167,50 @@ typedef struct crayon_copy_measurement {
     uint64_t transfer_best_ns;     /* fastest vkCmdCopyBuffer repetition; 0 for the CPU path */
 } crayon_copy_measurement;
 
+/* A part of an image that is complete (ABI 3): whole tensors, consecutive in the image. The image is read back in
+ * chunks of whole tensors, in ascending image offset; a report covers every chunk that became complete since the
+ * previous report: one, or several when they landed while the previous callback ran (so a slow callback gets fewer,
+ * larger reports). Every tensor is reported exactly once. Valid only during the callback. */
+typedef struct crayon_image_chunk {
+    uint32_t struct_size;
+    uint32_t first_chunk;           /* this report covers chunks first_chunk .. first_chunk + chunks - 1 */
+    uint32_t chunks;
+    uint32_t chunk_count;           /* chunks of this blend */
+    uint32_t tensor_count;          /* tensors complete with this report (at least 1) */
+    uint32_t reserved;
+    const uint32_t *tensors;        /* their pool indices, in ascending image offset */
+    uint64_t offset;                /* the bytes they span in the image: [offset, offset + bytes), from the first */
+    uint64_t bytes;                 /* tensor's start to the last one's end (gaps between them left as they were) */
+} crayon_image_chunk;
+
+/* Called on the thread that called crayon_blend_to_image, in image order, as soon as chunks are in the image,
+ * while the device keeps reading back the next ones: time spent here (an upload of the chunks elsewhere)
+ * overlaps the rest of the read-back. Return 0 to go on; anything else stops the blend, which then fails with
+ * CRAYON_ERROR_STOPPED once the device is idle (no later callback; later chunks of the image may or may not be
+ * written). It must not call into this library for the same engine. */
+typedef int32_t (*crayon_image_landed)(void *user, const crayon_image_chunk *chunk);
+
+/* Where crayon_blend_to_image writes (ABI 2): one flat block of caller memory, every output
+ * tensor at its own byte offset, in fp32 or fp16. A blended adapter can so land directly in the
+ * data section of a GGUF image, or in the buffer a runtime uploads an adapter's tensors from,
+ * with no further conversion or copy. Bytes of `base` outside the tensors are left as they are. */
+typedef struct crayon_host_image {
+    uint32_t struct_size;
+    uint32_t storage;               /* CRAYON_STORAGE_F32 or CRAYON_STORAGE_F16: the element type written */
+    void *base;
+    uint64_t bytes;                 /* size of base */
+    const uint64_t *tensor_offsets; /* one per pool tensor: its byte offset in base, a multiple of the element
+                                       size; the tensors (output sizes for this mode and k) may not overlap */
+    /* ABI 3: landing chunk by chunk (optional: NULL `landed` = the image is written whole, as in ABI 2). */
+    crayon_image_landed landed;
+    void *landed_user;              /* passed to `landed` as is */
+    uint64_t chunk_bytes;           /* the most bytes a chunk spans (0 = 1 MiB); a tensor larger than this is a chunk alone */
+} crayon_host_image;
+
 /* --- library ------------------------------------------------------------------------------ */
 CRAYON_API uint32_t crayon_abi_version(void);
-/* sizeof of the ABI structs, in the order they are declared above (0 for an unknown index). */
+/* sizeof of the ABI structs (0 for an unknown index): 0 device_info, 1 engine_options, 2 tensor_desc, 3 pool_desc,
+ * 4 blend_request, 5 blend_timings, 6 copy_measurement, 7 host_image, 8 image_chunk (ABI 3). */
 CRAYON_API uint32_t crayon_abi_struct_size(uint32_t which);
 CRAYON_API const char *crayon_last_error(void);
 CRAYON_API int32_t crayon_last_vk_result(void);   /* VkResult of the last failure, 0 if not Vulkan */
@@ -179,6 +232,12 @@ CRAYON_API int32_t crayon_engine_get_info(const crayon_engine *engine, crayon_de
 CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions,
                                               crayon_copy_measurement *result);
 
+/* Applies new kernel tuning (the workgroup_size, loads_per_thread, adapter_unroll and max_workgroups
+ * fields of `options`; 0 = default; the other fields are ignored) to a live engine: its pipelines are
+ * rebuilt on next use, its pools stay resident. Lets a tuning sweep reuse uploaded pools. No-op on the
+ * CPU path. */
+CRAYON_API int32_t crayon_engine_retune(crayon_engine *engine, const crayon_engine_options *options);
+
 /* --- pool --------------------------------------------------------------------------------- */
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **pool);
 CRAYON_API void crayon_pool_destroy(crayon_pool *pool);
@@ -198,6 +257,16 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
 CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *request,
                                 float *const *outputs, const uint64_t *output_counts,
                                 crayon_blend_timings *timings);
+
+/* Blends like crayon_blend and writes the result into `image` (fp16 conversion, if asked for,
+ * happens on the device, rounded to nearest even, so only half the bytes are read back). Timings:
+ * blend_device_ns is the blend kernel, readback_device_ns the conversion and the copy into host-visible
+ * staging, readback_host_ns the copy from staging into the image (split over threads when large).
+ * With image->landed (ABI 3) the read-back is pipelined: one submission copies the image chunk by chunk,
+ * worker threads move each chunk out of staging as soon as the device has written it, and the calling
+ * thread hands it to `landed` meanwhile. The CPU path reports the same chunks, each once converted. */
+CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_request *request,
+                                         const crayon_host_image *image, crayon_blend_timings *timings);
 
 /* --- testing hooks (never used by Crayon itself) ------------------------------------------ */
 /* Marks a Vulkan engine's device as lost, exactly as a real VK_ERROR_DEVICE_LOST does: every

@@ -27,6 +27,8 @@ CRAYON_API uint32_t crayon_abi_struct_size(uint32_t which) {
     case 4: return sizeof(crayon_blend_request);
     case 5: return sizeof(crayon_blend_timings);
     case 6: return sizeof(crayon_copy_measurement);
+    case 7: return sizeof(crayon_host_image);
+    case 8: return sizeof(crayon_image_chunk);
     default: return 0;
     }
 }
@@ -187,6 +189,16 @@ CRAYON_API int32_t crayon_engine_measure_copy(crayon_engine *engine, uint64_t by
     return engine->ops->measure_copy(engine, bytes, repetitions, result);
 }
 
+CRAYON_API int32_t crayon_engine_retune(crayon_engine *engine, const crayon_engine_options *options) {
+    crayon_error_clear();
+    int32_t status = check_engine(engine);
+    if (status != CRAYON_OK) return status;
+    if (!options) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "options is NULL");
+    status = check_options(&options);
+    if (status != CRAYON_OK) return status;
+    return engine->ops->retune ? engine->ops->retune(engine, options) : CRAYON_OK;
+}
+
 CRAYON_API int32_t crayon_pool_create(crayon_engine *engine, const crayon_pool_desc *desc, crayon_pool **out) {
     crayon_error_clear();
     if (!out) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "pool output pointer is NULL");
@@ -270,23 +282,51 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
     return CRAYON_OK;
 }
 
+/* Checks shared by both blend calls: the pool, the timings struct, the request, and (for images) the image. */
+static int32_t check_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, const uint64_t *output_counts,
+                           const crayon_host_image *image, crayon_blend_timings *timings) {
+    int32_t status = check_pool(pool);
+    if (status != CRAYON_OK) return status;
+    if (timings && timings->struct_size != sizeof *timings && timings->struct_size != CRAYON_BLEND_TIMINGS_V2_SIZE)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_timings.struct_size is %u, this library expects %u (or %u, ABI 2)",
+                           timings->struct_size, (unsigned)sizeof *timings, (unsigned)CRAYON_BLEND_TIMINGS_V2_SIZE);
+    status = crayon_check_request(&pool->layout, request, outputs, output_counts);
+    if (status == CRAYON_OK && image)
+        status = crayon_check_image(&pool->layout, request->mode, crayon_request_k(&pool->layout, request), image);
+    return status;
+}
+
+/* The backends fill a whole ABI 3 struct; an ABI 2 caller gets its part of it. */
+static void report_timings(crayon_blend_timings *timings, crayon_blend_timings *measured, uint64_t started) {
+    measured->total_host_ns = crayon_now_ns() - started;
+    if (!timings) return;
+    uint32_t size = timings->struct_size;
+    memcpy(timings, measured, size);
+    timings->struct_size = size;
+}
+
 CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
                                 const uint64_t *output_counts, crayon_blend_timings *timings) {
     uint64_t started = crayon_now_ns();
     crayon_error_clear();
-    int32_t status = check_pool(pool);
+    int32_t status = check_blend(pool, request, outputs, output_counts, NULL, timings);
     if (status != CRAYON_OK) return status;
-    if (timings && timings->struct_size != sizeof *timings)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_timings.struct_size is %u, this library expects %u",
-                           timings->struct_size, (unsigned)sizeof *timings);
-    status = crayon_check_request(&pool->layout, request, outputs, output_counts);
+    crayon_blend_timings measured = {.struct_size = sizeof measured};
+    status = pool->engine->ops->blend(pool, request, outputs, &measured);
+    report_timings(timings, &measured, started);
+    return status;
+}
+
+CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                         crayon_blend_timings *timings) {
+    uint64_t started = crayon_now_ns();
+    crayon_error_clear();
+    if (!image) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image is NULL");
+    int32_t status = check_blend(pool, request, NULL, NULL, image, timings);
     if (status != CRAYON_OK) return status;
-    if (timings) {
-        memset(timings, 0, sizeof *timings);
-        timings->struct_size = sizeof *timings;
-    }
-    status = pool->engine->ops->blend(pool, request, outputs, timings);
-    if (timings) timings->total_host_ns = crayon_now_ns() - started;
+    crayon_blend_timings measured = {.struct_size = sizeof measured};
+    status = pool->engine->ops->blend_to_image(pool, request, image, &measured, started);
+    report_timings(timings, &measured, started);
     return status;
 }
 

@@ -11,6 +11,7 @@
 #include "cpu_workers.h"
 #include "engine.h"
 #include "errors.h"
+#include "image_chunks.h"
 
 /* Outputs at least this large are written with streaming stores: they would not stay cached. */
 #ifndef CRAYON_NONTEMPORAL_BYTES
@@ -267,6 +268,42 @@ static int32_t crayon_cpu_measure_copy(crayon_engine *engine, uint64_t bytes, ui
     return CRAYON_OK;
 }
 
+/* The blend into the persistent fp32 output, then each tensor converted into its place in the image. With a landed
+ * callback, the tensors are converted chunk by chunk in image order and each chunk is reported once converted (on
+ * this one thread nothing lands during a callback, so reports are never merged). */
+static int32_t crayon_cpu_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                         crayon_blend_timings *timings, uint64_t started_ns) {
+    int32_t status = crayon_cpu_blend(pool, request, NULL, timings);
+    if (status != CRAYON_OK) return status;
+    const crayon_layout *layout = &pool->layout;
+    const uint32_t k = crayon_request_k(layout, request);
+    uint64_t *offsets = malloc(sizeof *offsets * layout->tensor_count);
+    if (!offsets) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    uint64_t total;
+    crayon_layout_output_offsets(layout, request->mode, k, offsets, &total);
+    crayon_chunk_plan plan = {0};
+    const int chunked = crayon_image_callback(image) != NULL;
+    if (chunked) status = crayon_chunk_plan_init(&plan, layout, request->mode, k, image);
+    uint64_t converting = 0;
+    for (uint32_t c = 0; status == CRAYON_OK && c < (chunked ? plan.chunk_count : 1); ++c) {
+        uint64_t started = crayon_now_ns();
+        uint32_t first = chunked ? plan.chunk_first[c] : 0, end = chunked ? plan.chunk_first[c + 1] : layout->tensor_count;
+        for (uint32_t i = first; i < end; ++i) {
+            uint32_t t = chunked ? plan.order[i] : i;
+            crayon_cpu_to_storage((char *)image->base + image->tensor_offsets[t], pool->cpu->output + offsets[t],
+                                  crayon_layout_output_elements(layout, request->mode, k, t), image->storage);
+        }
+        converting += crayon_now_ns() - started;
+        if (c == 0) timings->first_landed_ns = crayon_now_ns() - started_ns;
+        timings->landed_ns = crayon_now_ns() - started_ns;
+        if (chunked) status = crayon_chunk_deliver(image, &plan, c, 1, timings);
+    }
+    timings->readback_host_ns = converting;
+    if (chunked) crayon_chunk_plan_free(&plan);
+    free(offsets);
+    return status;
+}
+
 const crayon_backend_ops crayon_cpu_ops = {
     .engine_destroy = crayon_cpu_engine_destroy,
     .measure_copy = crayon_cpu_measure_copy,
@@ -275,6 +312,7 @@ const crayon_backend_ops crayon_cpu_ops = {
     .pool_upload = crayon_cpu_pool_upload,
     .pool_read_tensor = crayon_cpu_pool_read_tensor,
     .blend = crayon_cpu_blend,
+    .blend_to_image = crayon_cpu_blend_to_image,
     .poison_output = crayon_cpu_poison_output,
 };
 

@@ -36,12 +36,16 @@ int32_t crayon_engine_mark_lost(crayon_engine *engine, int32_t vk_result, const 
 /* What a backend does; api.c has checked every argument before calling. */
 struct crayon_backend_ops {
     void (*engine_destroy)(crayon_engine *engine);
+    int32_t (*retune)(crayon_engine *engine, const crayon_engine_options *options);
     int32_t (*measure_copy)(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result);
     int32_t (*pool_create)(crayon_pool *pool);
     void (*pool_destroy)(crayon_pool *pool);
     int32_t (*pool_upload)(crayon_pool *pool, uint32_t adapter, uint32_t first, uint32_t count, const float *const *data);
     int32_t (*pool_read_tensor)(crayon_pool *pool, uint32_t adapter, uint32_t tensor, float *out);
-    int32_t (*blend)(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);
+    int32_t (*blend)(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs, crayon_blend_timings *timings);  /* timings never NULL */
+    /* `timings` is never NULL; landing times are measured from `started_ns` (crayon_now_ns at the call's start). */
+    int32_t (*blend_to_image)(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                              crayon_blend_timings *timings, uint64_t started_ns);
     int32_t (*poison_output)(crayon_pool *pool, float value);
 };
 

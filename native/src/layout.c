@@ -146,3 +146,53 @@ int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_req
     }
     return CRAYON_OK;
 }
+
+uint32_t crayon_image_element_bytes(uint32_t storage) { return storage == CRAYON_STORAGE_F32 ? 4u : 2u; }
+
+typedef struct image_span {
+    uint64_t begin, end;
+    uint32_t tensor;
+} image_span;
+
+static int compare_spans(const void *a, const void *b) {
+    const image_span *x = a, *y = b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin;
+}
+
+int32_t crayon_check_image(const crayon_layout *layout, uint32_t mode, uint32_t k, const crayon_host_image *image) {
+    if (!image) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image is NULL");
+    if (image->struct_size != sizeof(crayon_host_image) && image->struct_size != CRAYON_HOST_IMAGE_V2_SIZE)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_host_image.struct_size is %u, this library expects %u (or %u, ABI 2)",
+                           image->struct_size, (unsigned)sizeof(crayon_host_image), (unsigned)CRAYON_HOST_IMAGE_V2_SIZE);
+    if (image->storage != CRAYON_STORAGE_F32 && image->storage != CRAYON_STORAGE_F16)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image storage %u is not f32 (0) or f16 (1)", image->storage);
+    if (!image->base) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image base is NULL");
+    if (!image->tensor_offsets) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image tensor_offsets is NULL");
+    const uint32_t size = crayon_image_element_bytes(image->storage);
+    image_span *spans = malloc(sizeof *spans * layout->tensor_count);
+    if (!spans) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    int32_t status = CRAYON_OK;
+    for (uint32_t t = 0; t < layout->tensor_count && status == CRAYON_OK; ++t) {
+        uint64_t offset = image->tensor_offsets[t];
+        uint64_t bytes = crayon_layout_output_elements(layout, mode, k, t) * size;
+        if (offset % size != 0)
+            status = crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image offset of tensor %u (%llu) is not a multiple of the element size %u",
+                                 t, (unsigned long long)offset, size);
+        else if (offset > image->bytes || bytes > image->bytes - offset)
+            status = crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0,
+                                 "tensor %u (%llu bytes at offset %llu) does not fit in the image of %llu bytes", t,
+                                 (unsigned long long)bytes, (unsigned long long)offset, (unsigned long long)image->bytes);
+        spans[t] = (image_span){.begin = offset, .end = offset + bytes, .tensor = t};
+    }
+    if (status == CRAYON_OK) {
+        qsort(spans, layout->tensor_count, sizeof *spans, compare_spans);
+        for (uint32_t i = 1; i < layout->tensor_count && status == CRAYON_OK; ++i)
+            if (spans[i].begin < spans[i - 1].end)
+                status = crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "tensors %u and %u overlap in the image (bytes %llu..%llu and %llu..%llu)",
+                                     spans[i - 1].tensor, spans[i].tensor, (unsigned long long)spans[i - 1].begin,
+                                     (unsigned long long)spans[i - 1].end, (unsigned long long)spans[i].begin,
+                                     (unsigned long long)spans[i].end);
+    }
+    free(spans);
+    return status;
+}

@@ -2,6 +2,8 @@
  * the Vulkan and CPU paths so both see identical layouts, and the request checks both share. */
 #ifndef CRAYON_LAYOUT_H
 #define CRAYON_LAYOUT_H
+#include <stddef.h>
+
 #include "crayon_blend.h"
 
 /* Tensor offsets are multiples of this many elements, so every tensor starts 16-byte aligned
@@ -34,6 +36,15 @@ void crayon_layout_output_offsets(const crayon_layout *layout, uint32_t mode, ui
 /* Checks a blend request and its destinations against the pool; records a clear error. */
 int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_request *request,
                              float *const *outputs, const uint64_t *output_counts);
+/* What ABI 2 callers pass as struct_size: the structs up to their first ABI 3 field. */
+#define CRAYON_HOST_IMAGE_V2_SIZE offsetof(crayon_host_image, landed)
+#define CRAYON_BLEND_TIMINGS_V2_SIZE offsetof(crayon_blend_timings, first_landed_ns)
+
+/* Checks an image for a blend of this mode and k: element type, alignment, bounds, no overlaps. */
+int32_t crayon_check_image(const crayon_layout *layout, uint32_t mode, uint32_t k, const crayon_host_image *image);
+/* Bytes of one element of an image of this storage (4 or 2). */
+uint32_t crayon_image_element_bytes(uint32_t storage);
+
 /* k of the request: the selection count for concat, N for linear. */
 uint32_t crayon_request_k(const crayon_layout *layout, const crayon_blend_request *request);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "vk_landing.h"
 #include "vk_pool.h"
 
 typedef struct blend_entry {
@@ -70,7 +71,7 @@ static int32_t prepare_concat_tables(crayon_pool *pool, uint32_t k, const uint64
     crayon_vk_pool *vp = pool->vk;
     const crayon_layout *layout = &pool->layout;
     *copy_bytes = 0;
-    if (vp->tiles_k == k) return CRAYON_OK;
+    if (vp->tiles_k == k && vp->tiles_generation == vk->tuning_generation) return CRAYON_OK;
     vp->tiles_k = 0;
 
     const uint64_t scalar_span = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
@@ -135,8 +136,64 @@ static void write_timestamp(crayon_vk_engine *vk, VkPipelineStageFlagBits stage,
     if (vk->timestamps) vk->fn.vkCmdWriteTimestamp(vk->cmd, stage, vk->timestamps, slot);
 }
 
-int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
-                        crayon_blend_timings *timings) {
+typedef struct convert_push {
+    uint64_t src;
+    uint64_t dst;
+    uint32_t vec4_count;
+} convert_push;
+
+/* Records the read-back: the fp16 conversion when asked for, then the copy into staging, whole or one copy per
+ * chunk, each followed by its event (which tells the host that chunk may be moved on). */
+static void record_read_back(crayon_pool *pool, const crayon_readback_plan *plan, const uint64_t *out_offsets, uint64_t total,
+                             VkPipeline converter, VkBufferCopy *regions) {
+    crayon_engine *engine = pool->engine;
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    crayon_vk_buffer *source = &vp->output;
+    if (converter) {
+        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                          VK_ACCESS_SHADER_READ_BIT);
+        convert_push push = {.src = vp->output.address, .dst = vp->output_f16.address, .vec4_count = (uint32_t)(total / 4)};
+        uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
+        vk->fn.vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, converter);
+        vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+        vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.vec4_count + per_workgroup - 1) / per_workgroup), 1, 1);
+        source = &vp->output_f16;
+    }
+    crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                      VK_ACCESS_TRANSFER_READ_BIT);
+    const crayon_chunk_plan *chunks = plan->chunks;
+    const uint32_t chunk_count = chunks ? chunks->chunk_count : 1;
+    for (uint32_t c = 0, i = 0; c < chunk_count; ++c) {
+        uint32_t end = chunks ? chunks->chunk_first[c + 1] : layout->tensor_count, count = 0;
+        for (; i < end; ++i, ++count) {
+            uint32_t t = chunks ? chunks->order[i] : i;
+            regions[count] = (VkBufferCopy){.srcOffset = out_offsets[t] * plan->element_bytes, .dstOffset = plan->staging_offsets[t],
+                                            .size = plan->tensor_bytes[t]};
+        }
+        vk->fn.vkCmdCopyBuffer(vk->cmd, source->buffer, vp->readback.buffer, count, regions);
+        if (c + 1 == chunk_count) write_timestamp(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, 2);
+        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                          VK_ACCESS_HOST_READ_BIT);
+        if (chunks) vk->fn.vkCmdSetEvent(vk->cmd, vp->events[c], VK_PIPELINE_STAGE_TRANSFER_BIT);
+    }
+}
+
+/* Waits for the submission; a landing image's chunks are moved and reported meanwhile. */
+static int32_t finish(crayon_pool *pool, const crayon_readback_plan *plan, crayon_blend_timings *timings) {
+    crayon_engine *engine = pool->engine;
+    if (!plan || !plan->chunks) return crayon_vk_wait(engine, "blending");
+    int32_t landed = crayon_vk_land(engine, plan, &pool->vk->readback, pool->vk->events, timings);
+    if (atomic_load(&engine->lost)) return landed;
+    /* Staging and the events are reused by the next blend: whatever happened, the device must be done with them. */
+    int32_t waited = crayon_vk_wait(engine, "blending");
+    return waited != CRAYON_OK ? waited : landed;
+}
+
+/* One blend, and when `plan` is given its read-back: one submission. */
+static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request *request, const crayon_readback_plan *given,
+                                   crayon_blend_timings *timings) {
     crayon_engine *engine = pool->engine;
     crayon_vk_engine *vk = engine->vk;
     crayon_vk_pool *vp = pool->vk;
@@ -144,15 +201,33 @@ int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, 
     const uint32_t k = crayon_request_k(layout, request);
 
     uint64_t *out_offsets = malloc(sizeof *out_offsets * layout->tensor_count);
-    if (!out_offsets) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    uint64_t *tensor_bytes = malloc(sizeof *tensor_bytes * layout->tensor_count);
+    VkBufferCopy *regions = malloc(sizeof *regions * layout->tensor_count);
+    if (!out_offsets || !tensor_bytes || !regions) {
+        free(out_offsets);
+        free(tensor_bytes);
+        free(regions);
+        return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    }
     uint64_t total;
     crayon_layout_output_offsets(layout, request->mode, k, out_offsets, &total);
+    crayon_readback_plan local = given ? *given : (crayon_readback_plan){0};
+    const crayon_readback_plan *plan = given ? &local : NULL;
+    if (plan)
+        for (uint32_t t = 0; t < layout->tensor_count; ++t)
+            tensor_bytes[t] = crayon_layout_output_elements(layout, request->mode, k, t) * plan->element_bytes;
+    local.tensor_bytes = tensor_bytes;
+    const int convert = plan && plan->element_bytes == 2;
 
-    VkPipeline pipeline;
+    VkPipeline pipeline, converter = VK_NULL_HANDLE;
     int32_t status = crayon_vk_pipeline(engine, kernel_for(request->mode, layout->storage), &pipeline);
+    if (status == CRAYON_OK && convert) status = crayon_vk_pipeline(engine, CRAYON_KERNEL_CONVERT_F16, &converter);
     if (status == CRAYON_OK) status = crayon_vk_ensure(engine, &vp->output, total * sizeof(float), CRAYON_MEMORY_DEVICE, "blend output");
-    if (status == CRAYON_OK && outputs)
-        status = crayon_vk_ensure(engine, &vp->readback, total * sizeof(float), CRAYON_MEMORY_READBACK, "read-back staging");
+    if (status == CRAYON_OK && convert)
+        status = crayon_vk_ensure(engine, &vp->output_f16, total * 2, CRAYON_MEMORY_DEVICE, "fp16 blend output");
+    if (status == CRAYON_OK && plan)
+        status = crayon_vk_ensure(engine, &vp->readback, plan->staging_bytes, CRAYON_MEMORY_READBACK, "read-back staging");
+    if (status == CRAYON_OK && plan && plan->chunks) status = crayon_vk_pool_events(pool, plan->chunks->chunk_count);
     if (status == CRAYON_OK && !vp->tables.buffer)
         status = crayon_vk_ensure(engine, &vp->tables, entries_bytes(layout), CRAYON_MEMORY_DEVICE, "blend tables");
     VkDeviceSize table_copy = 0;
@@ -160,6 +235,8 @@ int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, 
     if (status == CRAYON_OK) status = crayon_vk_begin(engine);
     if (status != CRAYON_OK) {
         free(out_offsets);
+        free(tensor_bytes);
+        free(regions);
         return status;
     }
     if (vk->timestamps) vk->fn.vkCmdResetQueryPool(vk->cmd, vk->timestamps, 0, CRAYON_TIMESTAMP_SLOTS);
@@ -180,45 +257,69 @@ int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, 
     write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0);
     record_dispatch(pool, request, k, pipeline);
     write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1);
-    if (outputs) {
-        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                          VK_ACCESS_TRANSFER_READ_BIT);
-        VkBufferCopy *regions = malloc(sizeof *regions * layout->tensor_count);
-        if (!regions) {
-            vk->fn.vkEndCommandBuffer(vk->cmd);
-            free(out_offsets);
-            return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
-        }
-        for (uint32_t t = 0; t < layout->tensor_count; ++t)
-            regions[t] = (VkBufferCopy){.srcOffset = out_offsets[t] * sizeof(float), .dstOffset = out_offsets[t] * sizeof(float),
-                                        .size = crayon_layout_output_elements(layout, request->mode, k, t) * sizeof(float)};
-        vk->fn.vkCmdCopyBuffer(vk->cmd, vp->output.buffer, vp->readback.buffer, layout->tensor_count, regions);
-        free(regions);
-        write_timestamp(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, 2);
-        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-                          VK_ACCESS_HOST_READ_BIT);
-    }
+    if (plan) record_read_back(pool, plan, out_offsets, total, converter, regions);
     uint64_t submitted = crayon_now_ns();
-    status = crayon_vk_submit_and_wait(engine, "blending");
+    status = crayon_vk_submit(engine, "blending");
+    if (status == CRAYON_OK) status = finish(pool, plan, timings);
     uint64_t executed_ns = crayon_now_ns() - submitted;
-    if (status == CRAYON_OK && table_copy) vp->tiles_k = k;
+    if ((status == CRAYON_OK || status == CRAYON_ERROR_STOPPED) && table_copy) {
+        vp->tiles_k = k;
+        vp->tiles_generation = vk->tuning_generation;
+    }
     uint64_t stamps[3] = {0, 0, 0};
-    if (status == CRAYON_OK) status = crayon_vk_timestamps(engine, outputs ? 3 : 2, stamps);
-    if (status == CRAYON_OK && outputs) {
+    if (status == CRAYON_OK) status = crayon_vk_timestamps(engine, plan ? 3 : 2, stamps);
+    if (status == CRAYON_OK && plan && !plan->chunks) {
         uint64_t started = crayon_now_ns();
         status = crayon_vk_buffer_invalidate(engine, &vp->readback);
-        for (uint32_t t = 0; t < layout->tensor_count && status == CRAYON_OK; ++t)
-            memcpy(outputs[t], (const float *)vp->readback.mapped + out_offsets[t],
-                   crayon_layout_output_elements(layout, request->mode, k, t) * sizeof(float));
-        if (timings) timings->readback_host_ns = crayon_now_ns() - started;
+        if (status == CRAYON_OK) crayon_vk_copy_out(vk, layout, plan, vp->readback.mapped);
+        timings->readback_host_ns = crayon_now_ns() - started;
+        if (plan->image) timings->first_landed_ns = timings->landed_ns = crayon_now_ns() - plan->started_ns;
     }
-    if (status == CRAYON_OK && timings && vk->timestamps) {
+    if (status == CRAYON_OK && vk->timestamps) {
         timings->flags |= CRAYON_TIMINGS_DEVICE_TIMESTAMPS;
         timings->blend_device_ns = stamps[1] - stamps[0];
-        timings->readback_device_ns = outputs ? stamps[2] - stamps[1] : 0;
-    } else if (status == CRAYON_OK && timings) {
+        timings->readback_device_ns = plan ? stamps[2] - stamps[1] : 0;
+    } else if (status == CRAYON_OK) {
         timings->blend_device_ns = executed_ns; /* no timestamps: the whole submission, an upper bound */
     }
     free(out_offsets);
+    free(tensor_bytes);
+    free(regions);
+    return status;
+}
+
+int32_t crayon_vk_blend(crayon_pool *pool, const crayon_blend_request *request, float *const *outputs,
+                        crayon_blend_timings *timings) {
+    if (!outputs) return blend_and_read_back(pool, request, NULL, timings);
+    const crayon_layout *layout = &pool->layout;
+    uint64_t *offsets = malloc(sizeof *offsets * layout->tensor_count);
+    if (!offsets) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    /* Staging mirrors the fp32 output buffer. */
+    uint64_t total;
+    crayon_layout_output_offsets(layout, request->mode, crayon_request_k(layout, request), offsets, &total);
+    for (uint32_t t = 0; t < layout->tensor_count; ++t) offsets[t] *= sizeof(float);
+    crayon_readback_plan plan = {.element_bytes = sizeof(float), .staging_bytes = total * sizeof(float), .staging_offsets = offsets,
+                                 .destinations = (char *const *)outputs};
+    int32_t status = blend_and_read_back(pool, request, &plan, timings);
+    free(offsets);
+    return status;
+}
+
+int32_t crayon_vk_blend_to_image(crayon_pool *pool, const crayon_blend_request *request, const crayon_host_image *image,
+                                 crayon_blend_timings *timings, uint64_t started_ns) {
+    const crayon_layout *layout = &pool->layout;
+    char **destinations = malloc(sizeof *destinations * layout->tensor_count);
+    if (!destinations) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
+    for (uint32_t t = 0; t < layout->tensor_count; ++t) destinations[t] = (char *)image->base + image->tensor_offsets[t];
+    crayon_chunk_plan chunks = {0};
+    const int landing = crayon_image_callback(image) != NULL;
+    int32_t status = landing ? crayon_chunk_plan_init(&chunks, layout, request->mode, crayon_request_k(layout, request), image) : CRAYON_OK;
+    /* Staging has the image's own layout. */
+    crayon_readback_plan plan = {.element_bytes = crayon_image_element_bytes(image->storage), .staging_bytes = image->bytes,
+                                 .staging_offsets = image->tensor_offsets, .destinations = destinations, .image = image,
+                                 .chunks = landing ? &chunks : NULL, .started_ns = started_ns};
+    if (status == CRAYON_OK) status = blend_and_read_back(pool, request, &plan, timings);
+    if (landing) crayon_chunk_plan_free(&chunks);
+    free(destinations);
     return status;
 }

@@ -19,20 +19,21 @@ static int compare_u64(const void *a, const void *b) {
 int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t repetitions, crayon_copy_measurement *result) {
     crayon_vk_engine *vk = engine->vk;
     bytes = bytes / 16 * 16;
-    crayon_vk_buffer source = {0}, target = {0};
     VkPipeline pipeline;
     uint64_t *shader_ns = calloc(repetitions, sizeof *shader_ns);
     if (!shader_ns) return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
     int32_t status = crayon_vk_pipeline(engine, CRAYON_KERNEL_COPY, &pipeline);
-    if (status == CRAYON_OK) status = crayon_vk_buffer_create(engine, bytes, CRAYON_MEMORY_DEVICE, &source, "copy source");
-    if (status == CRAYON_OK) status = crayon_vk_buffer_create(engine, bytes, CRAYON_MEMORY_DEVICE, &target, "copy target");
+    /* The buffers stay with the engine: allocating 2 x `bytes` per measurement churned device memory. */
+    crayon_vk_buffer *source = &vk->copy_source, *target = &vk->copy_target;
+    if (status == CRAYON_OK) status = crayon_vk_ensure(engine, source, bytes, CRAYON_MEMORY_DEVICE, "copy source");
+    if (status == CRAYON_OK) status = crayon_vk_ensure(engine, target, bytes, CRAYON_MEMORY_DEVICE, "copy target");
     if (status == CRAYON_OK) status = crayon_vk_begin(engine);
     if (status == CRAYON_OK) {
-        vk->fn.vkCmdFillBuffer(vk->cmd, source.buffer, 0, VK_WHOLE_SIZE, 0x3F800000u);
+        vk->fn.vkCmdFillBuffer(vk->cmd, source->buffer, 0, VK_WHOLE_SIZE, 0x3F800000u);
         status = crayon_vk_submit_and_wait(engine, "preparing the copy measurement");
     }
     uint64_t transfer_best = 0;
-    copy_push push = {.src = source.address, .dst = target.address, .vec4_count = (uint32_t)(bytes / 16)};
+    copy_push push = {.src = source->address, .dst = target->address, .vec4_count = (uint32_t)(bytes / 16)};
     uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
     for (uint32_t r = 0; r < repetitions && status == CRAYON_OK; ++r) {
         status = crayon_vk_begin(engine);
@@ -47,7 +48,7 @@ int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t r
                           VK_ACCESS_TRANSFER_WRITE_BIT);
         if (vk->timestamps) vk->fn.vkCmdWriteTimestamp(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, vk->timestamps, 2);
         VkBufferCopy region = {.size = bytes};
-        vk->fn.vkCmdCopyBuffer(vk->cmd, source.buffer, target.buffer, 1, &region);
+        vk->fn.vkCmdCopyBuffer(vk->cmd, source->buffer, target->buffer, 1, &region);
         if (vk->timestamps) vk->fn.vkCmdWriteTimestamp(vk->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, vk->timestamps, 3);
         uint64_t started = crayon_now_ns();
         status = crayon_vk_submit_and_wait(engine, "measuring copy bandwidth");
@@ -72,7 +73,5 @@ int32_t crayon_vk_measure_copy(crayon_engine *engine, uint64_t bytes, uint32_t r
         result->transfer_best_ns = transfer_best;
     }
     free(shader_ns);
-    crayon_vk_buffer_destroy(engine, &source);
-    crayon_vk_buffer_destroy(engine, &target);
     return status;
 }

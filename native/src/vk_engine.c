@@ -7,9 +7,6 @@
 #include "errors.h"
 #include "vk_internal.h"
 
-/* How long a submission may run before the device is declared unusable. */
-#define CRAYON_SUBMIT_TIMEOUT_NS (120ull * 1000 * 1000 * 1000)
-
 int32_t crayon_vk_check(crayon_engine *engine, VkResult result, const char *during) {
     if (result == VK_SUCCESS) return CRAYON_OK;
     if (result == VK_ERROR_DEVICE_LOST) return crayon_engine_mark_lost(engine, result, during);
@@ -51,6 +48,10 @@ int32_t crayon_vk_buffer_create(crayon_engine *engine, VkDeviceSize size, crayon
     memset(buffer, 0, sizeof *buffer);
     if (size < 256) size = 256;
     size = (size + 255) & ~(VkDeviceSize)255;
+    /* Large device buffers in whole 2 MiB units: the driver can then back them with large pages, and
+     * allocations of odd sizes do not fragment device memory into small pages over a long run (seen on
+     * an H200: a long benchmark sweep lost half its bandwidth, a fresh process did not). */
+    if (kind == CRAYON_MEMORY_DEVICE && size >= CRAYON_LARGE_PAGE) size = (size + CRAYON_LARGE_PAGE - 1) & ~(VkDeviceSize)(CRAYON_LARGE_PAGE - 1);
     if (size > vk->max_allocation)
         return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, VK_ERROR_OUT_OF_DEVICE_MEMORY,
                            "%s needs %llu bytes in one buffer; '%s' allows at most %llu", purpose, (unsigned long long)size,
@@ -125,23 +126,33 @@ int32_t crayon_vk_begin(crayon_engine *engine) {
     return crayon_vk_check(engine, vk->fn.vkBeginCommandBuffer(vk->cmd, &begin), "beginning the command buffer");
 }
 
-int32_t crayon_vk_submit_and_wait(crayon_engine *engine, const char *during) {
+int32_t crayon_vk_submit(crayon_engine *engine, const char *during) {
     crayon_vk_engine *vk = engine->vk;
     int32_t status = crayon_vk_check(engine, vk->fn.vkEndCommandBuffer(vk->cmd), during);
     if (status != CRAYON_OK) return status;
     status = crayon_vk_check(engine, vk->fn.vkResetFences(vk->device, 1, &vk->fence), during);
     if (status != CRAYON_OK) return status;
     VkSubmitInfo submit = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = &vk->cmd};
-    status = crayon_vk_check(engine, vk->fn.vkQueueSubmit(vk->queue, 1, &submit, vk->fence), during);
-    if (status != CRAYON_OK) return status;
+    return crayon_vk_check(engine, vk->fn.vkQueueSubmit(vk->queue, 1, &submit, vk->fence), during);
+}
+
+int32_t crayon_vk_hung(crayon_engine *engine, const char *during) {
+    /* The command buffer may still be running: nothing on this engine can be reused safely. */
+    atomic_store(&engine->lost, 1);
+    return crayon_fail(CRAYON_ERROR_DEVICE_LOST, VK_TIMEOUT, "%s: '%s' did not finish within %llu s; the engine is unusable", during,
+                       engine->info.name, CRAYON_SUBMIT_TIMEOUT_NS / 1000000000ull);
+}
+
+int32_t crayon_vk_wait(crayon_engine *engine, const char *during) {
+    crayon_vk_engine *vk = engine->vk;
     VkResult waited = vk->fn.vkWaitForFences(vk->device, 1, &vk->fence, VK_TRUE, CRAYON_SUBMIT_TIMEOUT_NS);
-    if (waited == VK_TIMEOUT) {
-        /* The command buffer may still be running: nothing on this engine can be reused safely. */
-        atomic_store(&engine->lost, 1);
-        return crayon_fail(CRAYON_ERROR_DEVICE_LOST, waited, "%s: '%s' did not finish within %llu s; the engine is unusable",
-                           during, engine->info.name, CRAYON_SUBMIT_TIMEOUT_NS / 1000000000ull);
-    }
+    if (waited == VK_TIMEOUT) return crayon_vk_hung(engine, during);
     return crayon_vk_check(engine, waited, during);
+}
+
+int32_t crayon_vk_submit_and_wait(crayon_engine *engine, const char *during) {
+    int32_t status = crayon_vk_submit(engine, during);
+    return status == CRAYON_OK ? crayon_vk_wait(engine, during) : status;
 }
 
 void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage, VkAccessFlags source_access,
@@ -152,7 +163,8 @@ void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage,
 
 static const char *kernel_module(crayon_vk_kernel kernel) {
     static const char *names[CRAYON_KERNEL_COUNT] = {"blend_linear_f32", "blend_linear_f16", "blend_linear_bf16",
-                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4"};
+                                                     "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4",
+                                                     "convert_f16"};
     return names[kernel];
 }
 
@@ -271,7 +283,9 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     uint32_t largest = properties.limits.maxComputeWorkGroupSize[0];
     if (properties.limits.maxComputeWorkGroupInvocations < largest) largest = properties.limits.maxComputeWorkGroupInvocations;
     vk->workgroup_size = tuning(options->workgroup_size, largest < 256 ? largest : 256);
-    vk->loads_per_thread = tuning(options->loads_per_thread, 4);
+    /* One 16-byte load per adapter per invocation: the best or within 2 % of the best on every pool of
+     * the H200 sweep (benchmarks/blend-tuning-notes.md, K4); 4 lost up to 5 % on fp16 N=32 256 MiB. */
+    vk->loads_per_thread = tuning(options->loads_per_thread, 1);
     vk->adapter_unroll = tuning(options->adapter_unroll, 4);
     vk->max_workgroups = tuning(options->max_workgroups, 65535);
     if (vk->workgroup_size > largest)
@@ -286,14 +300,37 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     return CRAYON_OK;
 }
 
+int32_t crayon_vk_retune(crayon_engine *engine, const crayon_engine_options *options) {
+    crayon_vk_engine *vk = engine->vk;
+    crayon_vk_engine previous = *vk;
+    int32_t status = crayon_vk_check(engine, vk->fn.vkDeviceWaitIdle(vk->device), "waiting for the device before retuning");
+    if (status != CRAYON_OK) return status;
+    status = apply_tuning(engine, options);
+    if (status != CRAYON_OK) {
+        vk->workgroup_size = previous.workgroup_size;
+        vk->loads_per_thread = previous.loads_per_thread;
+        vk->adapter_unroll = previous.adapter_unroll;
+        vk->max_workgroups = previous.max_workgroups;
+        return status;
+    }
+    for (int k = 0; k < CRAYON_KERNEL_COUNT; ++k) {
+        if (vk->pipelines[k]) vk->fn.vkDestroyPipeline(vk->device, vk->pipelines[k], NULL);
+        vk->pipelines[k] = VK_NULL_HANDLE;
+    }
+    vk->tuning_generation++;
+    return CRAYON_OK;
+}
+
 const crayon_backend_ops crayon_vk_ops = {
     .engine_destroy = crayon_vk_engine_destroy,
+    .retune = crayon_vk_retune,
     .measure_copy = crayon_vk_measure_copy,
     .pool_create = crayon_vk_pool_create,
     .pool_destroy = crayon_vk_pool_destroy,
     .pool_upload = crayon_vk_pool_upload,
     .pool_read_tensor = crayon_vk_pool_read_tensor,
     .blend = crayon_vk_blend,
+    .blend_to_image = crayon_vk_blend_to_image,
     .poison_output = crayon_vk_poison_output,
 };
 
@@ -324,6 +361,8 @@ void crayon_vk_engine_destroy(crayon_engine *engine) {
     if (!vk) return;
     if (vk->device) {
         vk->fn.vkDeviceWaitIdle(vk->device); /* may report a lost device; there is nothing left to do about it */
+        crayon_vk_buffer_destroy(engine, &vk->copy_source);
+        crayon_vk_buffer_destroy(engine, &vk->copy_target);
         for (int k = 0; k < CRAYON_KERNEL_COUNT; ++k)
             if (vk->pipelines[k]) vk->fn.vkDestroyPipeline(vk->device, vk->pipelines[k], NULL);
         if (vk->timestamps) vk->fn.vkDestroyQueryPool(vk->device, vk->timestamps, NULL);
@@ -334,6 +373,7 @@ void crayon_vk_engine_destroy(crayon_engine *engine) {
         vk->fn.vkDestroyDevice(vk->device, NULL);
     }
     if (vk->instance && vk->fn.vkDestroyInstance) vk->fn.vkDestroyInstance(vk->instance, NULL);
+    if (vk->host_copiers) crayon_workers_destroy(vk->host_copiers);
     free(vk);
     engine->vk = NULL;
 }

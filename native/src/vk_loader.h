@@ -64,7 +64,12 @@
     X(vkCmdPipelineBarrier)            \
     X(vkCmdCopyBuffer)                 \
     X(vkCmdFillBuffer)                 \
-    X(vkCmdUpdateBuffer)
+    X(vkCmdUpdateBuffer)               \
+    X(vkCreateEvent)                   \
+    X(vkDestroyEvent)                  \
+    X(vkGetEventStatus)                \
+    X(vkResetEvent)                    \
+    X(vkCmdSetEvent)
 
 typedef struct crayon_vk_functions {
     PFN_vkGetInstanceProcAddr vkGetInstanceProcAddr;

@@ -17,5 +17,7 @@ root.Add(TrainCommand.Create());
 root.Add(PoolCommand.Create());
 root.Add(CustomizeCommand.Create());
 root.Add(DemoCommand.Create());
+root.Add(ServeCommand.Create());
+root.Add(AskCommand.Create());
 
 return await CliHost.RunAsync(root, args);

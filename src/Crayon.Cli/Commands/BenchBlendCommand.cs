@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Crayon.Cli.Commands;
 
 /// <summary>
-/// `crayon bench blend`: blend GB/s over a sweep of pool sizes, Vulkan and CPU, fp32 and fp16,
+/// `crayon bench blend`: blend GB/s over a sweep of pool sizes (or real LoRA shapes), Vulkan and CPU, fp32 and fp16,
 /// each against the copy bandwidth of the same device measured in the same run.
 /// </summary>
 public static class BenchBlendCommand
@@ -17,10 +17,14 @@ public static class BenchBlendCommand
     public static Command Create()
     {
         var sizes = new Option<string>("--sizes") { Description = "Pool sizes in MiB, comma-separated", DefaultValueFactory = _ => "16,64,256" };
+        var shapes = new Option<string?>("--shape")
+        {
+            Description = $"Instead of --sizes: pools of these models' LoRA shapes, comma-separated ({string.Join(", ", LoraShape.Known.Select(s => s.Name))})",
+        };
         var adapters = new Option<string>("--adapters", "-n") { Description = "Adapters per pool (N), comma-separated", DefaultValueFactory = _ => "8" };
         var backends = new Option<string>("--backends") { Description = "vulkan, cpu, or both", DefaultValueFactory = _ => "vulkan,cpu" };
         var storages = new Option<string>("--storage") { Description = "f32, f16, bf16, comma-separated", DefaultValueFactory = _ => "f32,f16" };
-        var mode = new Option<string>("--mode") { Description = "linear or concat", DefaultValueFactory = _ => "linear" };
+        var mode = new Option<string>("--mode") { Description = "linear, concat (stacks all N), or both comma-separated", DefaultValueFactory = _ => "linear" };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 10 };
         var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
         var threads = new Option<int>("--threads") { Description = "CPU path threads (0 = one per core)" };
@@ -30,7 +34,7 @@ public static class BenchBlendCommand
         var json = new Option<FileInfo?>("--json") { Description = "Write the figures, with the machine and devices, to this JSON file" };
         var command = new Command("blend", "Blend bandwidth (GB/s) against the device's copy bandwidth")
         {
-            sizes, adapters, backends, storages, mode, repetitions, device, threads, workgroup, loads, unroll, json,
+            sizes, shapes, adapters, backends, storages, mode, repetitions, device, threads, workgroup, loads, unroll, json,
         };
         command.SetAction(parse =>
         {
@@ -39,11 +43,14 @@ public static class BenchBlendCommand
                 BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", s => int.Parse(s, CultureInfo.InvariantCulture)),
                 BlendOptionParsing.List(parse.GetValue(backends)!, "--backends", b => BlendOptionParsing.Backend(b, "--backends")),
                 BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
-                BlendOptionParsing.Mode(parse.GetValue(mode)!, "--mode"),
+                BlendOptionParsing.List(parse.GetValue(mode)!, "--mode", m => BlendOptionParsing.Mode(m, "--mode")),
                 parse.GetValue(repetitions),
                 parse.GetValue(device),
                 parse.GetValue(threads),
-                new KernelTuning { WorkgroupSize = parse.GetValue(workgroup), LoadsPerThread = parse.GetValue(loads), AdapterUnroll = parse.GetValue(unroll) });
+                new KernelTuning { WorkgroupSize = parse.GetValue(workgroup), LoadsPerThread = parse.GetValue(loads), AdapterUnroll = parse.GetValue(unroll) })
+            {
+                Shapes = parse.GetValue(shapes) is { } names ? BlendOptionParsing.List(names, "--shape", LoraShape.Find) : [],
+            };
             Run(settings, parse.GetValue(json), CliConsole.Current());
             return 0;
         });
@@ -65,19 +72,35 @@ public static class BenchBlendCommand
             console.MarkupLine($"[bold]{Markup.Escape(blender.Device.ToString())}[/]");
             foreach (var storage in settings.Storages)
                 foreach (var n in settings.Adapters)
-                    foreach (var bytes in settings.PoolBytes)
+                    foreach (var (label, pool) in Pools(settings, storage, n))
                     {
-                        var result = BlendBandwidth.Measure(blender, n, bytes, storage, settings.Mode, settings.Repetitions);
-                        results.Add(result);
-                        console.MarkupLine(Markup.Escape(
-                            $"  {result.Storage} N={n} pool {result.PoolBytes / (double)(1 << 20):0} MiB: blend {result.BlendGigabytesPerSecond:0.0} GB/s, " +
-                            $"copy {result.CopyGigabytesPerSecond:0.0} GB/s ({result.PercentOfCopy:0}%)"));
+                        using var resident = blender.Upload(pool, storage);
+                        foreach (var mode in settings.Modes)
+                        {
+                            var result = BlendBandwidth.Measure(blender, resident, mode, settings.Repetitions, label);
+                            results.Add(result);
+                            console.MarkupLine(Markup.Escape(
+                                $"  {result.Storage} {result.Mode} N={n} {result.PoolLabel}: blend {result.BlendBestMicroseconds / 1000:0.000} ms, " +
+                                $"{result.BlendGigabytesPerSecond:0.0} GB/s, copy {result.CopyGigabytesPerSecond:0.0} GB/s ({result.PercentOfCopy:0}%)"));
+                        }
                     }
         }
         console.Write(Table(results));
         console.MarkupLine(Markup.Escape($"{machine.Cpu}, {machine.Cores} cores; bytes = pool read + fp32 output written (blend), read + written (copy); best of {settings.Repetitions * BlendBandwidth.SamplesPerRound} samples each, copy and blend alternating."));
-        if (json is not null) WriteJson(json, machine, devices, settings, results);
+        if (json is not null) WriteJson(json, "crayon bench blend", machine, devices, settings.Repetitions, results);
         return results;
+    }
+
+    /// <summary>The pools of one storage and N: one per size, or one per shape.</summary>
+    private static IEnumerable<(string? Label, Crayon.Adapters.AdapterPool Pool)> Pools(BenchBlendSettings settings, PoolStorage storage, int n)
+    {
+        if (settings.Shapes.Count > 0)
+        {
+            foreach (var shape in settings.Shapes) yield return (shape.Name, SyntheticPools.ForShape(shape, n));
+            yield break;
+        }
+        var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
+        foreach (var bytes in settings.PoolBytes) yield return (null, SyntheticPools.Create(n, bytes, bytesPerElement));
     }
 
     private static BlenderOptions Options(BenchBlendSettings settings, BlendBackend backend)
@@ -86,29 +109,29 @@ public static class BenchBlendCommand
         return BlendOptionParsing.Device(new BlenderOptions { Backend = backend, Tuning = settings.Tuning }, settings.Device);
     }
 
-    private static Table Table(IReadOnlyList<BlendBandwidthResult> results)
+    internal static Table Table(IReadOnlyList<BlendBandwidthResult> results)
     {
+        var c = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("backend", "storage", "N", "pool MiB", "blend µs", "blend GB/s", "copy GB/s", "% of copy");
+            .AddColumns("backend", "storage", "mode", "N", "pool", "blend ms", "blend GB/s", "copy GB/s", "% of copy");
         foreach (var r in results)
-            table.AddRow(r.Backend, r.Storage, r.Adapters.ToString(CultureInfo.InvariantCulture),
-                         (r.PoolBytes / (double)(1 << 20)).ToString("0", CultureInfo.InvariantCulture),
-                         r.BlendBestMicroseconds.ToString("0", CultureInfo.InvariantCulture),
-                         r.BlendGigabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
-                         r.CopyGigabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture),
-                         r.PercentOfCopy.ToString("0", CultureInfo.InvariantCulture));
+            table.AddRow(r.Backend, r.Storage, r.Mode, r.Adapters.ToString(c), r.PoolLabel,
+                         (r.BlendBestMicroseconds / 1000).ToString("0.000", c),
+                         r.BlendGigabytesPerSecond.ToString("0.0", c),
+                         r.CopyGigabytesPerSecond.ToString("0.0", c),
+                         r.PercentOfCopy.ToString("0", c));
         return table;
     }
 
     /// <summary>Writes the figures with Utf8JsonWriter (no reflection, so trimmed GPU bundles keep working).</summary>
-    private static void WriteJson(FileInfo file, MachineInfo machine, IReadOnlyList<BlendDevice> devices, BenchBlendSettings settings,
-                                  IReadOnlyList<BlendBandwidthResult> results)
+    internal static void WriteJson(FileInfo file, string benchmark, MachineInfo machine, IReadOnlyList<BlendDevice> devices, int repetitions,
+                                   IReadOnlyList<BlendBandwidthResult> results, Action<Utf8JsonWriter>? extra = null)
     {
         if (file.Directory is { Exists: false } directory) directory.Create();
         using var stream = File.Create(file.FullName);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
-        json.WriteString("benchmark", "crayon bench blend");
+        json.WriteString("benchmark", benchmark);
         machine.WriteJson(json);
         json.WriteStartArray("devices");
         foreach (var d in devices)
@@ -124,34 +147,15 @@ public static class BenchBlendCommand
         }
         json.WriteEndArray();
         json.WriteString("method",
-            "bytes: blend = pool bytes read + fp32 output bytes written; copy = buffer bytes read + written. Copy and blend " +
-            "repetitions alternate (each repetition: 3 copies, then 3 blends); each figure is the best sample. Vulkan copy = compute-shader copy (transfer = " +
-            "vkCmdCopyBuffer); CPU copy = memcpy split over the worker threads.");
-        json.WriteNumber("repetitions", settings.Repetitions);
+            "bytes: blend = pool bytes read + fp32 output bytes written (concat stacks all N: N adapters' elements written); copy = buffer " +
+            "bytes read + written. Copy and blend repetitions alternate (each repetition: 3 copies, then 3 blends); each figure is the " +
+            "best sample. Vulkan copy = compute-shader copy with the same tuning (transfer = vkCmdCopyBuffer); CPU copy = memcpy split " +
+            "over the worker threads.");
+        json.WriteNumber("repetitions", repetitions);
         json.WriteStartArray("results");
-        foreach (var r in results)
-        {
-            json.WriteStartObject();
-            json.WriteString("backend", r.Backend);
-            json.WriteString("device", r.Device);
-            json.WriteString("storage", r.Storage);
-            json.WriteString("mode", r.Mode);
-            json.WriteNumber("adapters", r.Adapters);
-            json.WriteNumber("pool_bytes", r.PoolBytes);
-            json.WriteNumber("output_bytes", r.OutputBytes);
-            json.WriteNumber("blend_bytes_moved", r.BlendBytesMoved);
-            json.WriteNumber("blend_best_us", Math.Round(r.BlendBestMicroseconds, 2));
-            json.WriteNumber("blend_median_us", Math.Round(r.BlendMedianMicroseconds, 2));
-            json.WriteNumber("blend_gb_per_s", Math.Round(r.BlendGigabytesPerSecond, 3));
-            json.WriteNumber("copy_bytes", r.CopyBytes);
-            json.WriteNumber("copy_best_us", Math.Round(r.CopyBestMicroseconds, 2));
-            json.WriteNumber("copy_gb_per_s", Math.Round(r.CopyGigabytesPerSecond, 3));
-            if (r.TransferCopyGigabytesPerSecond is { } transfer) json.WriteNumber("transfer_copy_gb_per_s", Math.Round(transfer, 3));
-            json.WriteNumber("percent_of_copy", Math.Round(r.PercentOfCopy, 1));
-            json.WriteBoolean("device_timed", r.DeviceTimed);
-            json.WriteEndObject();
-        }
+        foreach (var r in results) r.WriteJson(json);
         json.WriteEndArray();
+        extra?.Invoke(json);
         json.WriteEndObject();
     }
 }
@@ -162,8 +166,12 @@ public sealed record BenchBlendSettings(
     IReadOnlyList<int> Adapters,
     IReadOnlyList<BlendBackend> Backends,
     IReadOnlyList<PoolStorage> Storages,
-    BlendMode Mode,
+    IReadOnlyList<BlendMode> Modes,
     int Repetitions,
     string? Device,
     int CpuThreads,
-    KernelTuning Tuning);
+    KernelTuning Tuning)
+{
+    /// <summary>When not empty, pools of these shapes instead of <see cref="PoolBytes"/>.</summary>
+    public IReadOnlyList<LoraShape> Shapes { get; init; } = [];
+}

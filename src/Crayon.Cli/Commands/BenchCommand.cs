@@ -11,6 +11,10 @@ public static class BenchCommand
         command.Subcommands.Add(BenchBlendCommand.Create());
         command.Subcommands.Add(BenchSwapCommand.Create());
         command.Subcommands.Add(BenchCustomizeCommand.Create());
+        command.Subcommands.Add(BenchHybridCommand.Create());
+        command.Subcommands.Add(BenchServeCommand.Create());
+        command.Subcommands.Add(BenchTuneCommand.Create());
+        command.Subcommands.Add(BenchDecodeCommand.Create());
         return command;
     }
 }

@@ -17,9 +17,7 @@ internal static class BenchSwapCommand
     public static Command Create()
     {
         var llama = new LlamaCommandOptions();
-        llama.Model.Required = false;
-        llama.Model.Description = "GGUF model to swap adapters into (default: a random model of --shape, made in memory)";
-        var shape = new Option<string>("--shape") { Description = "shape of the random model when no --model is given: smollm-135m", DefaultValueFactory = _ => "smollm-135m" };
+        var model = new BenchModelOptions(llama);
         var adapters = new Option<int>("--adapters", "-n") { Description = "adapters in the pool (N)", DefaultValueFactory = _ => 8 };
         var rank = new Option<int>("--rank") { Description = "rank of every pool adapter", DefaultValueFactory = _ => 16 };
         var targets = new Option<string>("--targets") { Description = "modules with a LoRA (llama.cpp names)", DefaultValueFactory = _ => string.Join(",", SwapBenchmark.DefaultTargets) };
@@ -27,12 +25,13 @@ internal static class BenchSwapCommand
         var mode = new Option<string>("--mode") { Description = "linear or concat", DefaultValueFactory = _ => "linear" };
         var topK = new Option<int>("--top-k") { Description = "concat: adapters stacked", DefaultValueFactory = _ => 4 };
         var blendBackend = new Option<string>("--blend-backend") { Description = "auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var chunkKib = new Option<int>("--chunk-kib") { Description = "pipelined in-place swap: KiB per read-back chunk (0 = 1024)", DefaultValueFactory = _ => 0 };
         var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
         var command = new Command("swap", "Time from blend weights to an adapter live in llama.cpp, against loading it from a file")
         {
-            shape, adapters, rank, targets, repetitions, mode, topK, blendBackend, json,
+            adapters, rank, targets, repetitions, mode, topK, blendBackend, chunkKib, json,
         };
-        llama.AddTo(command);
+        model.AddTo(command);
         command.SetAction(result =>
         {
             var settings = new SwapBenchmarkSettings
@@ -48,6 +47,7 @@ internal static class BenchSwapCommand
                     var other => throw new ArgumentException($"--mode must be linear or concat, not '{other}'"),
                 },
                 TopK = result.GetValue(topK),
+                ChunkBytes = result.GetValue(chunkKib) * 1024L,
                 BlendBackend = result.GetValue(blendBackend) switch
                 {
                     "auto" => BlendBackend.Auto,
@@ -56,8 +56,8 @@ internal static class BenchSwapCommand
                     var other => throw new ArgumentException($"--blend-backend must be auto, vulkan or cpu, not '{other}'"),
                 },
             };
-            using var model = result.GetValue(llama.Model) is null ? RandomModel(result.GetValue(shape)!, llama, result) : llama.LoadModel(result);
-            var outcome = SwapBenchmark.Run(model, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench swap: {message}"));
+            using var loaded = model.Load(result);
+            var outcome = SwapBenchmark.Run(loaded, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench swap: {message}"));
             Print(outcome);
             if (result.GetValue(json) is { } file)
             {
@@ -70,29 +70,18 @@ internal static class BenchSwapCommand
         return command;
     }
 
-    private static LlamaModel RandomModel(string shape, LlamaCommandOptions llama, ParseResult result)
-    {
-        var h = shape.ToLowerInvariant() switch
-        {
-            "smollm-135m" => LlamaHyperparameters.SmolLM135M,
-            _ => throw new ArgumentException($"--shape '{shape}' is unknown; known: smollm-135m (or give --model)"),
-        };
-        using var image = new MemoryStream();
-        RandomLlamaModel.Write(image, h, new RandomLlamaModelOptions(Seed: 1, Storage: GgmlType.F16, Name: $"random {shape}"));
-        return llama.LoadModel(result, image.GetBuffer().AsMemory(0, (int)image.Length), $"random {shape}");
-    }
-
     private static void Print(SwapBenchmarkResult r)
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"model {r.Model} on {r.LlamaDevice}; blend on {r.BlendDevice}; pool {r.PoolSize} × rank {r.Settings.Rank}, {r.TargetsPerAdapter} targets, {r.ElementsPerAdapter:N0} elements per adapter"));
-        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)");
-        foreach (var (phase, stats) in r.InMemory)
-        {
-            var file = r.FromFile.FirstOrDefault(p => p.Phase == phase);
-            Console.WriteLine(string.Create(c, $"{phase,-20} {stats.Median / 1000,12:F3}   {(file.Phase is null ? "" : (file.Stats.Median / 1000).ToString("F3", c)),22}"));
-        }
-        Console.WriteLine(string.Create(c, $"{"write_file",-20} {"",12}   {r["write_file", true].Median / 1000,22:F3}"));
-        Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms"));
+        Console.WriteLine("phase                in memory (ms, median)   through a file (ms, median)   in place (ms, median)   in place, sequential");
+        string Cell(IReadOnlyList<(string Phase, PhaseStats Stats)> phases, string phase) =>
+            phases.FirstOrDefault(p => p.Phase == phase) is { Phase: not null } found ? (found.Stats.Median / 1000).ToString("F3", c) : "";
+        foreach (var phase in r.InMemory.Concat(r.FromFile).Concat(r.InPlace).Concat(r.InPlaceSequential).Select(p => p.Phase).Distinct())
+            Console.WriteLine(string.Create(c,
+                $"{phase,-20} {Cell(r.InMemory, phase),22}   {Cell(r.FromFile, phase),27}   {Cell(r.InPlace, phase),21}   {Cell(r.InPlaceSequential, phase),20}"));
+        Console.WriteLine(string.Create(c, $"in place, pipelined: read back in {r.InPlaceChunks} chunks, uploaded in {r.InPlaceUploads.Median:F0} (median); the adapter is live at upload_done"));
+        Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms (in-place context {r.InPlaceSteadyDecode.Median / 1000:F3} ms)"));
+        Console.WriteLine(string.Create(c, $"in place: image {r.InPlaceImageBytes:N0} bytes, {(r.InPlaceImagePinned ? "pinned" : "not pinned")}; largest logit difference to a fresh load {r.InPlaceMaxLogitDifference:G3}"));
     }
 }

@@ -28,10 +28,11 @@ internal sealed class LlamaCommandOptions
     };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "print llama.cpp's log to stderr" };
 
-    public void AddTo(Command command)
+    /// <param name="adapters">false for commands that take no --lora (e.g. serve).</param>
+    public void AddTo(Command command, bool adapters = true)
     {
         foreach (var option in new Option[] { Model, Lora, Backend, GpuLayers, ContextLength, Threads, LibraryDirectory, Verbose })
-            command.Add(option);
+            if (adapters || option != Lora) command.Add(option);
     }
 
     public LlamaContextOptions ContextOptions(ParseResult result) => new()
@@ -45,21 +46,24 @@ internal sealed class LlamaCommandOptions
     /// <summary>A model from a GGUF image in memory (e.g. one made on the fly), with the command's backend options.</summary>
     public LlamaModel LoadModel(ParseResult result, ReadOnlyMemory<byte> gguf, string name) => LlamaModel.Load(gguf, name, ModelOptions(result));
 
-    private LlamaModelOptions ModelOptions(ParseResult result)
+    private LlamaModelOptions ModelOptions(ParseResult result) =>
+        new() { Backend = InitializeRuntime(result), GpuLayers = result.GetValue(GpuLayers) };
+
+    /// <summary>Initializes llama.cpp with the command's library folder and log level; returns the chosen backend.</summary>
+    public LlamaBackend InitializeRuntime(ParseResult result)
     {
         LlamaRuntime.Initialize(new LlamaRuntimeOptions
         {
             LibraryDirectory = result.GetValue(LibraryDirectory),
             Logger = new StderrLogger(result.GetValue(Verbose) ? LogLevel.Information : LogLevel.Error),
         });
-        var backend = result.GetValue(Backend)?.ToLowerInvariant() switch
+        return result.GetValue(Backend)?.ToLowerInvariant() switch
         {
             "auto" or null => LlamaBackend.Auto,
             "cpu" => LlamaBackend.Cpu,
             "vulkan" => LlamaBackend.Vulkan,
             var other => throw new ArgumentException($"--backend must be auto, cpu or vulkan, not '{other}'"),
         };
-        return new LlamaModelOptions { Backend = backend, GpuLayers = result.GetValue(GpuLayers) };
     }
 
     /// <summary>Loads every --lora and applies them together (runtime mix) to <paramref name="context"/>, which then holds them.</summary>

@@ -11,7 +11,10 @@ public static class ModelCommand
     {
         var model = new Command("model", "Create models");
         var output = new Option<string>("--output", "-o") { Description = "GGUF model to write", Required = true };
-        var preset = new Option<string?>("--preset") { Description = "a known shape: smollm-135m (the other options override its fields)" };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"a known shape: smollm-135m, {string.Join(", ", Crayon.Benchmarking.LoraShape.Known.Select(s => s.Name))} (the other options override its fields)",
+        };
         var vocab = new Option<int?>("--vocab") { Description = "vocabulary size (≥ 259)" };
         var hidden = new Option<int?>("--hidden") { Description = "embedding length" };
         var layers = new Option<int?>("--layers") { Description = "block count" };
@@ -30,8 +33,7 @@ public static class ModelCommand
             var start = parse.GetValue(preset) switch
             {
                 null => new LlamaHyperparameters(512, 64, 2, 172, 8, 4, 512),
-                "smollm-135m" => LlamaHyperparameters.SmolLM135M,
-                var other => throw new ArgumentException($"--preset '{other}' is unknown (known: smollm-135m)"),
+                var name => BenchModelOptions.Hyperparameters(name),
             };
             var h = start with
             {

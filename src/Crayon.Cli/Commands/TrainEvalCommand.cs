@@ -46,7 +46,7 @@ internal static class TrainEvalCommand
             }
             var report = Report(rows);
             AnsiConsole.Write(Table(report));
-            if (result.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            if (result.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(report, TrainEvalJson.Default.IReadOnlyListReportLine));
             return Task.FromResult(0);
         });
         return command;

@@ -9,18 +9,50 @@ namespace Crayon.Benchmarking;
 /// </summary>
 public static class BlendBandwidth
 {
-    /// <summary>Copies and blends timed back to back in each repetition (the copy buffers are allocated once per repetition).</summary>
+    /// <summary>Copies and blends timed back to back in each repetition.</summary>
     public const int SamplesPerRound = 3;
+
+    /// <summary>At most this many copy rounds wait for the device to settle before a configuration is timed.</summary>
+    private const int SettleRounds = 12;
 
     public static BlendBandwidthResult Measure(Blender blender, int adapters, long poolBytes, PoolStorage storage, BlendMode mode, int repetitions)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
         var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
-        var pool = SyntheticPools.Create(adapters, poolBytes, bytesPerElement);
+        using var resident = blender.Upload(SyntheticPools.Create(adapters, poolBytes, bytesPerElement), storage);
+        return Measure(blender, resident, mode, repetitions);
+    }
+
+    /// <summary>
+    /// Waits until the copy bandwidth stops moving (two rounds within 2 %). Freshly allocated device memory can run
+    /// slow for a while on some drivers (seen on an H200 after a pool of 1 GiB was freed and another made), so a
+    /// sweep that allocates a new pool per configuration times each one in the device's steady state.
+    /// </summary>
+    private static void Settle(Blender blender, long bytes)
+    {
+        var previous = double.MaxValue;
+        for (var round = 0; round < SettleRounds; round++)
+        {
+            var best = blender.MeasureCopyBandwidth(bytes, SamplesPerRound).BestNanoseconds;
+            if (Math.Abs(best - previous) <= 0.02 * previous) return;
+            previous = best;
+        }
+    }
+
+    /// <summary>
+    /// Measures an uploaded pool (concat stacks all N, like PEFT's "cat"). Kernel tuning is the blender's current one
+    /// (see <see cref="Blender.Retune"/>), so a sweep can retune and measure the same resident pool again.
+    /// </summary>
+    public static BlendBandwidthResult Measure(Blender blender, ResidentPool resident, BlendMode mode, int repetitions, string? shape = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var pool = resident.Pool;
+        var storage = resident.Storage;
+        var adapters = pool.Count;
+        var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
         var weights = SyntheticPools.Weights(adapters);
         int? topK = mode == BlendMode.Concat ? adapters : null;
-        using var resident = blender.Upload(pool, storage);
         resident.BlendOnDevice(weights, mode, topK); // first use compiles pipelines and faults pages in
+        Settle(blender, pool.ElementsPerAdapter * adapters * bytesPerElement);
 
         var actualPoolBytes = pool.ElementsPerAdapter * adapters * bytesPerElement;
         var outputElements = pool.ElementsPerAdapter * (mode == BlendMode.Concat ? adapters : 1);
@@ -51,6 +83,10 @@ public static class BlendBandwidth
             actualPoolBytes,
             copyBest,
             transferBest,
-            timed);
+            timed)
+        {
+            Shape = shape,
+            Tuning = blender.Tuning,
+        };
     }
 }

@@ -10,7 +10,12 @@ namespace Crayon.Benchmarking;
 /// Alpha in to adapter live in llama.cpp, phase by phase: blend on the device, read-back, the GGUF
 /// image, llama.cpp's load from memory (fmemopen), setting the adapter on the context, and the first
 /// decode with it (where llama.cpp re-plans its graph). Baseline: the same image written to a file
-/// (flushed to disk) and loaded from there; both totals run from the blend call to the first token. A pool of random adapters of the model's shape; random alpha each repetition.
+/// (flushed to disk) and loaded from there; both totals run from the blend call to the first token.
+/// Fast path (<see cref="InPlaceAdapter"/>, on a second context): the blend written straight into the
+/// image llama.cpp's tensors are uploaded from, no load, no set, no re-planning; pipelined
+/// (<see cref="InPlaceAdapter.SwapFrom"/>: each chunk uploaded while the next is read back) and, for
+/// comparison, sequential (blend and read back everything, then one upload).
+/// A pool of random adapters of the model's shape; random alpha each repetition.
 /// </summary>
 public static class SwapBenchmark
 {
@@ -20,27 +25,37 @@ public static class SwapBenchmark
     {
         settings.Validate();
         progress?.Invoke($"making a pool of {settings.Adapters} random rank-{settings.Rank} adapters for {model.Name}");
-        var pool = new AdapterPool(RandomPool(model, settings).ToList());
+        var pool = RandomAdapterPools.ForModel(model, settings.Adapters, settings.Rank, settings.Targets, settings.Seed);
         using var blender = Blender.Create(new BlenderOptions { Backend = settings.BlendBackend });
         using var resident = blender.Upload(pool, settings.Storage);
-        using var context = model.CreateContext(new LlamaContextOptions { ContextLength = 256, BatchSize = 64, Threads = threads });
+        var contextOptions = new LlamaContextOptions { ContextLength = 256, BatchSize = 64, Threads = threads };
+        using var context = model.CreateContext(contextOptions);
+        using var inPlaceContext = model.CreateContext(contextOptions);
         var token = new[] { model.Tokenizer.Bos >= 0 ? model.Tokenizer.Bos : 0 };
         var random = new Random(settings.Seed);
         var folder = Directory.CreateTempSubdirectory("crayon-bench-swap-");
         var memory = new PhaseRecorder();
         var file = new PhaseRecorder();
+        var inPlace = new PhaseRecorder();
+        var sequential = new PhaseRecorder();
+        var chunks = 0;
+        var uploads = new List<double>();
         var decode = new List<double>();
+        var inPlaceDecode = new List<double>();
+        int? topK = settings.Mode == BlendMode.Concat ? settings.TopK : null;
+        using var live = InPlaceAdapter.Create(inPlaceContext, resident.Blend(NormalizedAlpha(random, pool.Count), settings.Mode, topK).Adapter,
+                                               settings.ImageType, "in-place blend");
+        var layout = live.LayoutFor(pool, settings.Mode, topK ?? 1);
+        var inPlaceMaxDifference = 0.0;
         try
         {
             for (var r = -1; r < settings.Repetitions; r++) // r = -1: warm-up, not recorded
             {
-                var alpha = Enumerable.Range(0, pool.Count).Select(_ => (float)random.NextDouble()).ToArray();
-                var sum = alpha.Sum();
-                for (var i = 0; i < alpha.Length; i++) alpha[i] /= sum;
+                var alpha = NormalizedAlpha(random, pool.Count);
 
                 // In memory: what Crayon does.
                 var clock = Stopwatch.StartNew();
-                var blended = resident.Blend(alpha, settings.Mode, settings.Mode == BlendMode.Concat ? settings.TopK : null);
+                var blended = resident.Blend(alpha, settings.Mode, topK);
                 var image = Time(() => LoraAdapterGguf.ToBytes(blended.Adapter, settings.ImageType), out var imageUs);
                 var adapter = Time(() => LlamaAdapter.Load(model, image, $"blend-{r}"), out var loadUs);
                 Time(() => context.ApplyAdapters(AdapterSet.Single(adapter)), out var setUs);
@@ -69,7 +84,36 @@ public static class SwapBenchmark
                 File.Delete(path);
                 if (r >= 0)
                     file.Add(("write_file", writeUs), ("llama_load", fileLoadUs), ("set", fileSetUs), ("first_token", fileFirstUs), ("total", fileTotalUs));
-                progress?.Invoke(r < 0 ? "warm-up done" : $"repetition {r + 1}/{settings.Repetitions}: {totalUs / 1000:F2} ms in memory, {fileTotalUs / 1000:F2} ms through a file");
+
+                // Fast path, sequential: blend into the image llama.cpp uploads from, then one upload, nothing re-planned.
+                clock.Restart();
+                var written = resident.BlendInto(alpha, settings.Mode, topK, live.Image, layout);
+                Time(live.Commit, out var uploadUs);
+                var sequentialLogits = Time(() => inPlaceContext.EvaluateLogits(token), out var sequentialFirstUs);
+                var sequentialTotalUs = clock.Elapsed.TotalMicroseconds;
+                if (r >= 0)
+                    sequential.Add(("blend", written.BlendMicroseconds), ("read_back", written.ReadBackMicroseconds),
+                        ("read_back_host", written.ReadBackHostMicroseconds), ("blend_call", written.HostMicroseconds), ("upload", uploadUs),
+                        ("first_token", sequentialFirstUs), ("total", sequentialTotalUs));
+
+                // Fast path, pipelined: each chunk uploaded as soon as it is read back, while the device reads back the next.
+                clock.Restart();
+                var swapped = live.SwapFrom(resident, alpha, settings.Mode, topK, settings.ChunkBytes);
+                var inPlaceLogits = Time(() => inPlaceContext.EvaluateLogits(token), out var inPlaceFirstUs);
+                var inPlaceTotalUs = clock.Elapsed.TotalMicroseconds;
+                for (var i = 0; i < 3; i++) inPlaceDecode.Add(Timed(() => inPlaceContext.EvaluateLogits(token)));
+                // The same blend through a fresh load must give the same numbers (both F16/F32 images round alike).
+                inPlaceMaxDifference = Math.Max(inPlaceMaxDifference, Math.Max(MaxDifference(inPlaceLogits, memoryLogits), MaxDifference(sequentialLogits, memoryLogits)));
+                chunks = swapped.Chunks;
+                if (r >= 0) uploads.Add(swapped.Uploads);
+                if (r >= 0)
+                    inPlace.Add(("blend", swapped.BlendMicroseconds), ("first_landed", swapped.FirstLandedMicroseconds),
+                        ("read_back_done", swapped.ReadBackDoneMicroseconds), ("upload_done", swapped.UploadDoneMicroseconds),
+                        ("uploading", swapped.UploadingMicroseconds), ("swap_call", swapped.TotalMicroseconds), ("first_token", inPlaceFirstUs),
+                        ("total", inPlaceTotalUs));
+                progress?.Invoke(r < 0 ? "warm-up done" : $"repetition {r + 1}/{settings.Repetitions}: {totalUs / 1000:F2} ms in memory, " +
+                                                          $"{fileTotalUs / 1000:F2} ms through a file, {inPlaceTotalUs / 1000:F2} ms in place " +
+                                                          $"({swapped.UploadDoneMicroseconds / 1000:F2} ms to live; sequential {sequentialTotalUs / 1000:F2} ms)");
             }
             context.ApplyAdapters(AdapterSet.None);
         }
@@ -81,34 +125,32 @@ public static class SwapBenchmark
             settings, model.Name, model.Device?.ToString() ?? "CPU", blender.Device.ToString(),
             pool.Count, pool.Targets.Count, pool.ElementsPerAdapter,
             memory.Summarize(), file.Summarize(), PhaseStats.Of(decode.Skip(3).ToList()),
-            MachineInfo.Current());
+            MachineInfo.Current())
+        {
+            InPlace = inPlace.Summarize(),
+            InPlaceSequential = sequential.Summarize(),
+            InPlaceChunks = chunks,
+            InPlaceUploads = PhaseStats.Of(uploads),
+            InPlaceSteadyDecode = PhaseStats.Of(inPlaceDecode.Skip(3).ToList()),
+            InPlaceImagePinned = live.ImageIsPinned,
+            InPlaceImageBytes = live.ImageBytes,
+            InPlaceMaxLogitDifference = inPlaceMaxDifference,
+        };
     }
 
-    private static IEnumerable<LoraAdapter> RandomPool(LlamaModel model, SwapBenchmarkSettings settings)
+    private static float[] NormalizedAlpha(Random random, int count)
     {
-        var weights = model.Layout.Tensors.ToDictionary(t => t.Info.Name, t => t.Info.Dimensions);
-        var targets = Enumerable.Range(0, model.LayerCount)
-            .SelectMany(layer => settings.Targets.Select(t => $"blk.{layer}.{t}"))
-            .Where(t => weights.ContainsKey(t + ".weight"))
-            .ToList();
-        if (targets.Count == 0)
-            throw new ArgumentException($"model '{model.Name}' has none of the targets {string.Join(", ", settings.Targets)}");
-        for (var i = 0; i < settings.Adapters; i++)
-        {
-            var random = new Random(HashCode.Combine(settings.Seed, i));
-            LoraMatrix Matrix(int rows, int cols)
-            {
-                var data = new float[checked(rows * cols)];
-                for (var k = 0; k < data.Length; k++) data[k] = (float)(random.NextDouble() * 0.02 - 0.01);
-                return new LoraMatrix(rows, cols, data);
-            }
-            yield return new LoraAdapter(model.Architecture, settings.Rank, targets.Select(target =>
-            {
-                var dims = weights[target + ".weight"];
-                int inFeatures = (int)dims[0], outFeatures = (int)dims[1];
-                return new LoraPair(target, Matrix(settings.Rank, inFeatures), Matrix(outFeatures, settings.Rank));
-            }).ToList());
-        }
+        var alpha = Enumerable.Range(0, count).Select(_ => (float)random.NextDouble()).ToArray();
+        var sum = alpha.Sum();
+        for (var i = 0; i < alpha.Length; i++) alpha[i] /= sum;
+        return alpha;
+    }
+
+    private static double MaxDifference(float[] a, float[] b)
+    {
+        var max = 0.0;
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++) max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
+        return max;
     }
 
     private static void WriteDurably(string path, byte[] image)

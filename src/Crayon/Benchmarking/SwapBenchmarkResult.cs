@@ -28,8 +28,33 @@ public sealed record SwapBenchmarkResult(
     PhaseStats SteadyDecode,
     MachineInfo Machine)
 {
+    /// <summary>
+    /// The fast path, pipelined (<see cref="Llama.InPlaceAdapter.SwapFrom"/>): the blend lands in the image of an adapter llama.cpp
+    /// already holds chunk by chunk, each chunk uploaded while the next is read back. Milestones from the swap's start:
+    /// first_landed, read_back_done, upload_done (the adapter is live); uploading sums the uploads.
+    /// </summary>
+    public IReadOnlyList<(string Phase, PhaseStats Stats)> InPlace { get; init; } = [];
+
+    /// <summary>The fast path, sequential: blend and read back the whole image, then one upload (<see cref="Llama.InPlaceAdapter.Commit"/>).</summary>
+    public IReadOnlyList<(string Phase, PhaseStats Stats)> InPlaceSequential { get; init; } = [];
+
+    /// <summary>Chunks the pipelined swap read the image back in.</summary>
+    public int InPlaceChunks { get; init; }
+
+    /// <summary>Uploads per pipelined swap (chunks that land during an upload go up together in the next).</summary>
+    public PhaseStats InPlaceUploads { get; init; }
+
+    public PhaseStats InPlaceSteadyDecode { get; init; }
+    public bool InPlaceImagePinned { get; init; }
+    public long InPlaceImageBytes { get; init; }
+
+    /// <summary>Largest |logit| difference between the in-place adapter and the same blend loaded fresh (0 = identical).</summary>
+    public double InPlaceMaxLogitDifference { get; init; }
+
     public PhaseStats this[string phase, bool fromFile = false] =>
         (fromFile ? FromFile : InMemory).First(p => p.Phase == phase).Stats;
+
+    public PhaseStats InPlacePhase(string phase) => InPlace.First(p => p.Phase == phase).Stats;
 
     /// <summary>Writes the result as JSON (Utf8JsonWriter: no reflection, trim-safe).</summary>
     public void WriteJson(Stream destination)
@@ -59,6 +84,19 @@ public sealed record SwapBenchmarkResult(
         // What a swap adds to the next decode (llama.cpp re-plans its graph after llama_set_adapters_lora).
         json.WriteNumber("first_token_overhead_median", Math.Round(this["first_token"].Median - SteadyDecode.Median, 1));
         json.WriteBoolean("memory_and_file_logits_equal", true);
+        WritePhases(json, "in_place", InPlace);
+        WritePhases(json, "in_place_sequential", InPlaceSequential);
+        json.WriteNumber("in_place_chunks", InPlaceChunks);
+        json.WriteNumber("in_place_uploads_median", InPlaceUploads.Median);
+        json.WriteNumber("in_place_chunk_bytes", Settings.ChunkBytes);
+        json.WriteStartObject("in_place_steady_decode");
+        WriteStats(json, InPlaceSteadyDecode);
+        json.WriteEndObject();
+        if (InPlace.Count > 0)
+            json.WriteNumber("in_place_first_token_overhead_median", Math.Round(InPlacePhase("first_token").Median - InPlaceSteadyDecode.Median, 1));
+        json.WriteBoolean("in_place_image_pinned", InPlaceImagePinned);
+        json.WriteNumber("in_place_image_bytes", InPlaceImageBytes);
+        json.WriteNumber("in_place_max_logit_difference", InPlaceMaxLogitDifference);
         json.WriteEndObject();
     }
 

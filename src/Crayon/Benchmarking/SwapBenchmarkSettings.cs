@@ -20,12 +20,16 @@ public sealed record SwapBenchmarkSettings
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>The pipelined in-place swap: most bytes per chunk (one upload each); 0 = the native default (1 MiB).</summary>
+    public long ChunkBytes { get; init; }
+
     internal void Validate()
     {
         if (Adapters < 1) throw new ArgumentException($"--adapters must be at least 1, got {Adapters}");
         if (Rank < 1) throw new ArgumentException($"--rank must be at least 1, got {Rank}");
         if (Repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {Repetitions}");
         if (Targets.Count == 0) throw new ArgumentException("--targets names no module");
+        if (ChunkBytes < 0) throw new ArgumentException($"--chunk-kib must be 0 (the default) or more, got {ChunkBytes / 1024}");
         if (Mode == BlendMode.Concat && (TopK < 1 || TopK > Adapters)) throw new ArgumentException($"--top-k must be in 1..{Adapters}, got {TopK}");
     }
 }

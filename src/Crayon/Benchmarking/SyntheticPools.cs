@@ -1,4 +1,5 @@
 using Crayon.Adapters;
+using Crayon.Models;
 
 namespace Crayon.Benchmarking;
 
@@ -26,6 +27,20 @@ public static class SyntheticPools
             pairs[t] = new LoraPair($"blk.{t / 7}.target{t % 7}", Matrix(Rank, features, random), Matrix(features, Rank, random));
         var adapters = Enumerable.Range(0, count)
             .Select(i => new LoraAdapter("llama", 2 * Rank, pairs, new Dictionary<string, string> { ["general.name"] = $"synthetic-{i}" }))
+            .ToArray();
+        return new AdapterPool(adapters);
+    }
+
+    /// <summary>A pool of <paramref name="count"/> adapters of exactly <paramref name="shape"/>'s targets and rank (one set of host arrays).</summary>
+    public static AdapterPool ForShape(LoraShape shape, int count, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var random = new Random(seed);
+        var pairs = shape.Targets().Select(t => new LoraPair(t.Name, Matrix(shape.Rank, t.In, random), Matrix(t.Out, shape.Rank, random))).ToArray();
+        var adapters = Enumerable.Range(0, count)
+            .Select(i => new LoraAdapter(LlamaHyperparameters.Architecture, 2 * shape.Rank, pairs,
+                new Dictionary<string, string> { ["general.name"] = $"{shape.Name}-{i}" }))
             .ToArray();
         return new AdapterPool(adapters);
     }

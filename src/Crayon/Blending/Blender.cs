@@ -36,7 +36,7 @@ public sealed class Blender : IDisposable
     {
         options ??= new BlenderOptions();
         options.Validate();
-        return new Blender(NativeEngine.Create(options));
+        return new Blender(NativeEngine.Create(options)) { Tuning = options.Tuning };
     }
 
     /// <summary>Uploads every adapter of <paramref name="pool"/> into device memory once.</summary>
@@ -70,6 +70,25 @@ public sealed class Blender : IDisposable
         }
     }
 
+    /// <summary>The tuning the kernels now run with (what <see cref="Retune"/> last set, or the options').</summary>
+    public KernelTuning Tuning { get; private set; } = KernelTuning.Default;
+
+    /// <summary>
+    /// Rebuilds the Vulkan kernels with new tuning (0 = default for a knob); uploaded pools stay resident, so a tuning
+    /// sweep uploads once. No effect on the CPU path.
+    /// </summary>
+    public void Retune(KernelTuning tuning)
+    {
+        ArgumentNullException.ThrowIfNull(tuning);
+        tuning.Validate();
+        lock (Gate)
+        {
+            ThrowIfDisposed();
+            engine.Retune(tuning);
+            Tuning = tuning;
+        }
+    }
+
     /// <summary>The device's copy bandwidth (the ceiling for a memory-bound blend), measured now.</summary>
     public CopyBandwidth MeasureCopyBandwidth(long bytes, int repetitions)
     {
@@ -94,7 +113,20 @@ public sealed class Blender : IDisposable
         }
     }
 
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+    /// <summary>True while a blend into an image hands chunks to a landed callback: the native engine is mid-call then.</summary>
+    internal bool Landing { get; set; }
+
+    internal void ThrowIfDisposed()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ThrowIfLanding();
+    }
+
+    /// <summary>The gate is reentrant: a landed callback on the blending thread would otherwise get into the engine mid-call.</summary>
+    internal void ThrowIfLanding()
+    {
+        if (Landing) throw new InvalidOperationException("a landed callback may not use the blender (or a pool of it) whose blend it is reporting");
+    }
 
     internal void Forget(ResidentPool pool) => pools.Remove(pool);
 
@@ -103,6 +135,7 @@ public sealed class Blender : IDisposable
     {
         lock (Gate)
         {
+            ThrowIfLanding();
             if (IsDisposed) return;
             foreach (var pool in pools.ToArray()) pool.Dispose();
             IsDisposed = true;

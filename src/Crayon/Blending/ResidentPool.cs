@@ -51,6 +51,59 @@ public sealed class ResidentPool : IDisposable
         return Run(weights, mode, chosen, destination, started);
     }
 
+    /// <summary>
+    /// Blends straight into <paramref name="image"/> (tensor t at <paramref name="layout"/>'s offset t, in its element type):
+    /// fp16 is converted on the device, so only half the bytes are read back, and nothing is allocated. Bytes of the image
+    /// outside the tensors are left as they are.
+    /// </summary>
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout) =>
+        BlendIntoImage(weights, mode, topK, image, layout, null, 0);
+
+    /// <summary>
+    /// Blends into <paramref name="image"/> like the overload without <paramref name="landed"/>, but pipelined: the image lands in
+    /// chunks of whole tensors (in ascending offset, each spanning at most <paramref name="chunkBytes"/>; 0 = 1 MiB), and
+    /// <paramref name="landed"/> gets them, on this thread, as soon as they are in the image (every chunk complete by then in one
+    /// report), while the device goes on reading back the next ones. Work done there (an upload) overlaps the rest of the
+    /// read-back. If <paramref name="landed"/> throws, nothing more is reported and the same exception comes out of this call
+    /// once the device is idle; later chunks of the image may or may not have been written. <paramref name="landed"/> may not use
+    /// this pool or its <see cref="Blender"/>.
+    /// </summary>
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout,
+                                  Action<LandedChunk> landed, long chunkBytes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(landed);
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkBytes);
+        return BlendIntoImage(weights, mode, topK, image, layout, landed, chunkBytes);
+    }
+
+    private BlendTimings BlendIntoImage(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout,
+                                        Action<LandedChunk>? landed, long chunkBytes)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var started = Stopwatch.GetTimestamp();
+        var chosen = Prepare(weights, mode, topK);
+        layout.Validate(Pool.TensorCount);
+        Span<ulong> offsets = Pool.TensorCount <= 1024 ? stackalloc ulong[Pool.TensorCount] : new ulong[Pool.TensorCount];
+        for (var t = 0; t < offsets.Length; t++) offsets[t] = (ulong)layout.TensorOffsets[t];
+        var selection = mode == BlendMode.Concat ? chosen.Select(i => (uint)i).ToArray() : [];
+        using var landing = landed is null ? null : new ImageLanding(landed);
+        NativeBlendTimings native;
+        lock (blender.Gate)
+        {
+            ThrowIfUnusable();
+            blender.Landing = landing is not null;
+            try
+            {
+                native = this.native.BlendToImage((uint)mode, weights, selection, image, offsets, (uint)layout.ElementType, landing, (ulong)chunkBytes);
+            }
+            finally
+            {
+                blender.Landing = false;
+            }
+        }
+        return Timings(native, started);
+    }
+
     /// <summary>Blends and keeps the result in device memory only (what a benchmark of the kernel wants).</summary>
     public BlendTimings BlendOnDevice(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
     {
@@ -124,10 +177,19 @@ public sealed class ResidentPool : IDisposable
             ThrowIfUnusable();
             native = this.native.Blend((uint)mode, weights, selection, destinations);
         }
-        var host = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-        return new BlendTimings(native.BlendDeviceNs / 1e3, (native.ReadbackDeviceNs + native.ReadbackHostNs) / 1e3, host,
-                                (native.Flags & NativeBlendTimings.DeviceTimestamps) != 0);
+        return Timings(native, started);
     }
+
+    private static BlendTimings Timings(NativeBlendTimings native, long started) =>
+        new(native.BlendDeviceNs / 1e3, (native.ReadbackDeviceNs + native.ReadbackHostNs) / 1e3, Stopwatch.GetElapsedTime(started).TotalMicroseconds,
+            (native.Flags & NativeBlendTimings.DeviceTimestamps) != 0, native.ReadbackHostNs / 1e3)
+        {
+            FirstLandedMicroseconds = native.FirstLandedNs / 1e3,
+            LandedMicroseconds = native.LandedNs / 1e3,
+            CallbackMicroseconds = native.CallbacksNs / 1e3,
+            Chunks = (int)native.ChunkCount,
+            Callbacks = (int)native.CallbackCount,
+        };
 
     private void CheckDestination(LoraAdapter destination, BlendMode mode, int stacked)
     {
@@ -156,6 +218,7 @@ public sealed class ResidentPool : IDisposable
     {
         lock (blender.Gate)
         {
+            blender.ThrowIfLanding();
             if (disposed) return;
             disposed = true;
             native.Dispose();

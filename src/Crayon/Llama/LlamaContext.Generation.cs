@@ -16,6 +16,7 @@ public sealed partial class LlamaContext
     {
         options ??= new GenerationOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTokens);
+        if (options.LogProbabilities is { } top) ArgumentOutOfRangeException.ThrowIfNegative(top, nameof(options.LogProbabilities));
         var tokens = Model.Tokenizer.Tokenize(prompt, options.AddSpecialTokens);
         if (tokens.Length == 0) throw new ArgumentException("the prompt is empty and the model adds no BOS token; give some text");
         if (tokens.Length >= ContextLength) throw new PromptTooLongException(tokens.Length, ContextLength);
@@ -37,7 +38,8 @@ public sealed partial class LlamaContext
             cancellationToken.ThrowIfCancellationRequested();
             var token = sampler.Sample(this);
             if (Model.Tokenizer.IsEndOfGeneration(token)) { LastFinishReason = FinishReason.EndOfGeneration; break; }
-            yield return new GeneratedToken(token, text.Append(token));
+            var probability = options.LogProbabilities is { } top ? LogProbabilityOf(LogitsAt(-1), token, top) : null;
+            yield return new GeneratedToken(token, text.Append(token)) { LogProbability = probability };
             if (produced + 1 == options.MaxTokens) break;
             if (Position >= ContextLength) { LastFinishReason = FinishReason.ContextFull; break; }
             next[0] = token;

@@ -6,7 +6,7 @@ namespace Crayon.Llama;
 /// Turns generated tokens into text as they come. A token may end inside a UTF-8 character (byte
 /// tokens, emoji), so bytes go through a stateful decoder and only whole characters come out.
 /// </summary>
-internal sealed class TokenTextStream(LlamaTokenizer tokenizer)
+public sealed class TokenTextStream(LlamaTokenizer tokenizer)
 {
     private readonly Decoder _decoder = new UTF8Encoding(false, false).GetDecoder();
     private byte[] _bytes = new byte[256];

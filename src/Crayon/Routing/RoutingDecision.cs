@@ -23,5 +23,6 @@ public sealed record RoutingDecision(
         }
     }
 
-    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    // Five significant digits: similarities crowd near 1, where three decimals would print equal numbers.
+    private static string F(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
 }

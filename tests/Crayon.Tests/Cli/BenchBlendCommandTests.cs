@@ -16,7 +16,7 @@ public class BenchBlendCommandTests
         var json = new FileInfo(Path.Combine(Path.GetTempPath(), $"crayon-bench-{Guid.NewGuid():N}.json"));
         var console = new CapturedConsole();
         var settings = new BenchBlendSettings([1L << 20, 3L << 20], [2], [BlendBackend.Vulkan, BlendBackend.Cpu],
-                                              [PoolStorage.Float32, PoolStorage.Float16], BlendMode.Linear, Repetitions: 2, Device: null,
+                                              [PoolStorage.Float32, PoolStorage.Float16], [BlendMode.Linear], Repetitions: 2, Device: null,
                                               CpuThreads: 0, KernelTuning.Default);
         try
         {
@@ -47,7 +47,7 @@ public class BenchBlendCommandTests
     [Test]
     public void BadSettingsAreNamed()
     {
-        var settings = new BenchBlendSettings([1L << 20], [0], [BlendBackend.Cpu], [PoolStorage.Float32], BlendMode.Linear, 1, null, 0, KernelTuning.Default);
+        var settings = new BenchBlendSettings([1L << 20], [0], [BlendBackend.Cpu], [PoolStorage.Float32], [BlendMode.Linear], 1, null, 0, KernelTuning.Default);
         var error = Assert.Throws<ArgumentException>(() => BenchBlendCommand.Run(settings, null, new CapturedConsole().Console))!;
         Assert.That(error.Message, Does.Contain("--adapters"));
     }

@@ -11,6 +11,8 @@ public class StructLayoutTests
     private static readonly Dictionary<string, long> Constants = new()
     {
         ["GGML_TYPE_F32"] = GgmlConstants.TypeF32,
+        ["GGML_TYPE_I8"] = GgmlConstants.TypeI8,
+        ["GGML_STATUS_SUCCESS"] = 0,
         ["GGML_OP_ROPE"] = GgmlConstants.OpRope,
         ["GGML_LOG_LEVEL_DEBUG"] = GgmlConstants.LogLevelDebug,
         ["GGML_LOG_LEVEL_INFO"] = GgmlConstants.LogLevelInfo,
@@ -20,7 +22,7 @@ public class StructLayoutTests
         ["GGML_BACKEND_DEVICE_TYPE_CPU"] = GgmlConstants.DeviceTypeCpu,
         ["GGML_BACKEND_DEVICE_TYPE_GPU"] = GgmlConstants.DeviceTypeGpu,
         ["GGML_BACKEND_DEVICE_TYPE_IGPU"] = GgmlConstants.DeviceTypeIGpu,
-        ["GGML_TYPE_F16"] = 1,
+        ["GGML_TYPE_F16"] = GgmlConstants.TypeF16,
         ["GGML_TYPE_BF16"] = 30,
         ["LLAMA_POOLING_TYPE_NONE"] = LlamaContextParams.PoolingNone,
         ["LLAMA_LOAD_MODE_NONE"] = LlamaModelParams.LoadModeNone,

@@ -25,6 +25,13 @@ public class BenchSwapTests : TempFolderTest
         Assert.That(result["total"].Samples, Is.EqualTo(2));
         Assert.That(result["total"].Median, Is.GreaterThanOrEqualTo(result["llama_load"].Median + result["first_token"].Median));
         Assert.That(result.TargetsPerAdapter, Is.EqualTo(7), "q, k, v, o, gate, up, down of the one layer");
+        Assert.That(result.InPlace.Select(p => p.Phase),
+            Is.EqualTo(new[] { "blend", "first_landed", "read_back_done", "upload_done", "uploading", "swap_call", "first_token", "total" }));
+        Assert.That(result.InPlaceSequential.Select(p => p.Phase),
+            Is.EqualTo(new[] { "blend", "read_back", "read_back_host", "blend_call", "upload", "first_token", "total" }));
+        Assert.That(result.InPlacePhase("upload_done").Median, Is.GreaterThanOrEqualTo(result.InPlacePhase("read_back_done").Median).And.GreaterThan(0));
+        Assert.That(result.InPlaceChunks, Is.EqualTo(1), "the tiny model's adapter fits in one 1 MiB chunk");
+        Assert.That(result.InPlaceMaxLogitDifference, Is.Zero, "the in-place adapter computes exactly what a fresh load of the same blend does");
     }
 
     [Test]
@@ -33,7 +40,7 @@ public class BenchSwapTests : TempFolderTest
         TinyModel.LoadCpu().Dispose();
         var json = PathIn("swap.json");
         var (exit, output, error) = CliRunner.Run(BenchCommand.Create(), "bench", "swap", "--model", TinyModel.Path, "--backend", "cpu", "--threads", "1",
-            "--blend-backend", "cpu", "-n", "2", "--rank", "2", "-r", "1", "--json", json);
+            "--blend-backend", "cpu", "-n", "2", "--rank", "2", "-r", "1", "--chunk-kib", "1", "--json", json);
         Assert.That(exit, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("llama_load").And.Contain("first_token"));
         using var document = JsonDocument.Parse(File.ReadAllText(json));
@@ -43,6 +50,12 @@ public class BenchSwapTests : TempFolderTest
         Assert.That(root.GetProperty("in_memory").GetProperty("llama_load").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("from_file").GetProperty("write_file").GetProperty("median").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("memory_and_file_logits_equal").GetBoolean(), Is.True);
+        Assert.That(root.GetProperty("in_place").GetProperty("upload_done").GetProperty("median").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("in_place_sequential").GetProperty("upload").GetProperty("median").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("in_place_chunk_bytes").GetInt64(), Is.EqualTo(1024), "--chunk-kib 1");
+        Assert.That(root.GetProperty("in_place_chunks").GetInt32(), Is.EqualTo(1), "the tiny model's whole adapter is under 1 KiB");
+        Assert.That(root.GetProperty("in_place_max_logit_difference").GetDouble(), Is.Zero);
+        Assert.That(output, Does.Contain("in place"));
         Assert.That(root.GetProperty("machine").GetProperty("cores").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
     }
 }

@@ -6,7 +6,7 @@ namespace Crayon.Interop.Blend;
 internal static unsafe partial class BlendNative
 {
     /// <summary>The ABI version these declarations were written against.</summary>
-    public const uint AbiVersion = 1;
+    public const uint AbiVersion = 3;
 
     static BlendNative() => BlendLibrary.Register();
 
@@ -41,6 +41,9 @@ internal static unsafe partial class BlendNative
     public static partial int crayon_engine_measure_copy(EngineHandle engine, ulong bytes, uint repetitions, ref NativeCopyMeasurement result);
 
     [LibraryImport(BlendLibrary.Name)]
+    public static partial int crayon_engine_retune(EngineHandle engine, in NativeEngineOptions options);
+
+    [LibraryImport(BlendLibrary.Name)]
     public static partial int crayon_pool_create(EngineHandle engine, in NativePoolDesc desc, out PoolHandle pool);
 
     [LibraryImport(BlendLibrary.Name)]
@@ -58,6 +61,10 @@ internal static unsafe partial class BlendNative
     [LibraryImport(BlendLibrary.Name)]
     public static partial int crayon_blend(PoolHandle pool, in NativeBlendRequest request, float** outputs, ulong* outputCounts,
                                            ref NativeBlendTimings timings);
+
+    [LibraryImport(BlendLibrary.Name)]
+    public static partial int crayon_blend_to_image(PoolHandle pool, in NativeBlendRequest request, in NativeHostImage image,
+                                                    ref NativeBlendTimings timings);
 
     [LibraryImport(BlendLibrary.Name)]
     public static partial int crayon_testing_simulate_device_lost(EngineHandle engine);

@@ -10,4 +10,7 @@ public enum BlendStatus
     OutOfMemory = 4,
     Vulkan = 5,
     DeviceLost = 6,
+
+    /// <summary>A landed callback asked to stop the blend (ABI 3); the engine stays usable.</summary>
+    Stopped = 7,
 }

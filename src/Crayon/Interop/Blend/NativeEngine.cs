@@ -67,6 +67,11 @@ internal sealed unsafe class NativeEngine : IDisposable
         return result;
     }
 
+    /// <summary>New kernel tuning for this engine; pools stay resident, pipelines are rebuilt on next use.</summary>
+    public void Retune(KernelTuning tuning) =>
+        WithNativeOptions(new BlenderOptions { Tuning = tuning }, (in NativeEngineOptions native) =>
+            BlendErrors.Check(BlendNative.crayon_engine_retune(handle, in native), "retuning the blend kernels"));
+
     public NativePool CreatePool(int adapterCount, ReadOnlySpan<NativeTensorDesc> tensors, PoolStorage storage)
     {
         fixed (NativeTensorDesc* descriptions = tensors)

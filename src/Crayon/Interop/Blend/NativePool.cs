@@ -54,20 +54,55 @@ internal sealed unsafe class NativePool : IDisposable
         fixed (uint* selectionPointer = selection)
         fixed (ulong* countPointer = countArray)
         {
-            var request = new NativeBlendRequest
-            {
-                StructSize = (uint)sizeof(NativeBlendRequest),
-                Mode = mode,
-                Weights = weightPointer,
-                WeightCount = (uint)weights.Length,
-                SelectionCount = (uint)selection.Length,
-                Selection = selectionPointer,
-            };
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
             BlendErrors.Check(BlendNative.crayon_blend(handle, in request, pinned is null ? null : pinned.Pointers, countPointer, ref timings),
                               "blending");
         }
         return timings;
     }
+
+    /// <summary>
+    /// Blends into <paramref name="image"/>: tensor t at byte <paramref name="offsets"/>[t], in <paramref name="storage"/> (f32 or f16).
+    /// With <paramref name="landing"/>, chunk by chunk (at most <paramref name="chunkBytes"/> each, 0 = the library's default); an
+    /// exception thrown by the landing action is rethrown as is once the device is idle.
+    /// </summary>
+    public NativeBlendTimings BlendToImage(uint mode, ReadOnlySpan<float> weights, ReadOnlySpan<uint> selection, Span<byte> image,
+                                           ReadOnlySpan<ulong> offsets, uint storage, ImageLanding? landing = null, ulong chunkBytes = 0)
+    {
+        var timings = new NativeBlendTimings { StructSize = (uint)sizeof(NativeBlendTimings) };
+        fixed (float* weightPointer = weights)
+        fixed (uint* selectionPointer = selection)
+        fixed (byte* imagePointer = image)
+        fixed (ulong* offsetPointer = offsets)
+        {
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
+            var target = new NativeHostImage
+            {
+                StructSize = (uint)sizeof(NativeHostImage),
+                Storage = storage,
+                Base = imagePointer,
+                Bytes = (ulong)image.Length,
+                TensorOffsets = offsetPointer,
+                Landed = landing is null ? null : ImageLanding.Callback,
+                LandedUser = landing is null ? null : landing.User,
+                ChunkBytes = chunkBytes,
+            };
+            var status = BlendNative.crayon_blend_to_image(handle, in request, in target, ref timings);
+            if (status == (int)BlendStatus.Stopped) landing?.RethrowFailure();
+            BlendErrors.Check(status, "blending into an image");
+        }
+        return timings;
+    }
+
+    private static NativeBlendRequest Request(uint mode, float* weights, int weightCount, uint* selection, int selectionCount) => new()
+    {
+        StructSize = (uint)sizeof(NativeBlendRequest),
+        Mode = mode,
+        Weights = weights,
+        WeightCount = (uint)weightCount,
+        SelectionCount = (uint)selectionCount,
+        Selection = selection,
+    };
 
     /// <summary>Testing hook: fill the device output buffer with <paramref name="value"/>.</summary>
     public void PoisonOutput(float value) =>

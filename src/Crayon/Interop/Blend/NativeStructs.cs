@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Crayon.Interop.Blend;
 
-// Mirrors of the structs in native/include/crayon_blend.h (ABI version 1). Field order and
+// Mirrors of the structs in native/include/crayon_blend.h (ABI version 3). Field order and
 // types must match it exactly; tests compare every size with crayon_abi_struct_size.
 
 [StructLayout(LayoutKind.Sequential)]
@@ -82,6 +82,14 @@ internal struct NativeBlendTimings
     public ulong ReadbackDeviceNs;
     public ulong ReadbackHostNs;
     public ulong TotalHostNs;
+    public ulong FirstLandedNs;
+    public ulong LandedNs;
+    public ulong CallbacksNs;
+    public uint ChunkCount;
+    public uint CallbackCount;
+
+    /// <summary>What an ABI 2 caller passes as struct_size: the struct up to <see cref="FirstLandedNs"/>.</summary>
+    public static uint Version2Size => (uint)Marshal.OffsetOf<NativeBlendTimings>(nameof(FirstLandedNs));
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -93,6 +101,36 @@ internal struct NativeCopyMeasurement
     public ulong BestNs;
     public ulong MedianNs;
     public ulong TransferBestNs;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NativeHostImage
+{
+    public uint StructSize;
+    public uint Storage;
+    public void* Base;
+    public ulong Bytes;
+    public ulong* TensorOffsets;
+    public delegate* unmanaged<void*, NativeImageChunk*, int> Landed;
+    public void* LandedUser;
+    public ulong ChunkBytes;
+
+    /// <summary>What an ABI 2 caller passes as struct_size: the struct up to <see cref="Landed"/>.</summary>
+    public static uint Version2Size => (uint)Marshal.OffsetOf<NativeHostImage>(nameof(Landed));
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NativeImageChunk
+{
+    public uint StructSize;
+    public uint FirstChunk;
+    public uint Chunks;
+    public uint ChunkCount;
+    public uint TensorCount;
+    public uint Reserved;
+    public uint* Tensors;
+    public ulong Offset;
+    public ulong Bytes;
 }
 
 /// <summary>crayon_tensor_role.</summary>

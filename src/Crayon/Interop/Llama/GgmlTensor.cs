@@ -29,6 +29,8 @@ internal unsafe struct GgmlTensor
 internal static class GgmlConstants
 {
     public const int TypeF32 = 0;
+    public const int TypeF16 = 1;
+    public const int TypeI8 = 24;
     public const int OpRope = 48;
     public const int LogLevelNone = 0;
     public const int LogLevelDebug = 1;

@@ -1,0 +1,104 @@
+using Crayon.Models;
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using Crayon.Benchmarking;
+using Crayon.Llama;
+using Crayon.Server.Hosting;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>
+/// `crayon bench serve`: a closed-loop load on an in-process server over loopback: real completions from
+/// concurrent clients (latency percentiles, failures), then malformed and oversized requests (all must be
+/// 4xx) and a health check; the figures and the machine go to --json.
+/// </summary>
+internal static class BenchServeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "GGUF model to serve (default: stories260K from the shared data)" };
+        var requests = new Option<int>("--requests") { DefaultValueFactory = _ => 1000 };
+        var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 16 };
+        var contexts = new Option<int>("--contexts") { Description = "llama.cpp contexts of the server", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads per context", DefaultValueFactory = _ => 1 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "tokens generated per request", DefaultValueFactory = _ => 8 };
+        var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
+        var command = new Command("serve", "Load-test the server: latency of concurrent completions, and 4xx for malformed requests") { model, requests, clients, contexts, threads, maxTokens, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
+            var path = result.GetValue(model) ?? DefaultModel.EnsureImported();
+            const long maxBody = 64 * 1024;
+            var options = new CrayonServerOptions
+            {
+                ModelPath = path, Backend = LlamaBackend.Cpu, Contexts = result.GetValue(contexts), Threads = result.GetValue(threads),
+                ContextLength = 512, MaxBodyBytes = maxBody, MaxQueue = Math.Max(64, result.GetValue(clients)),
+            };
+            await using var server = await CrayonServer.StartAsync(options, cancellationToken);
+            using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(5) };
+            string[] prompts = ["Once upon a time", "Lily and Tom", "The big dog", "One day, a little bird"];
+            var tokens = result.GetValue(maxTokens);
+            HttpRequestMessage Completion(int i) => new(HttpMethod.Post, "v1/completions")
+            {
+                Content = new StringContent($$"""{"prompt":"{{prompts[i % prompts.Length]}}","max_tokens":{{tokens}},"temperature":0.7,"seed":{{i}}}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            // Warm-up (JIT, first contexts, connections), not measured.
+            await HttpLoad.RunAsync(http, 4 * result.GetValue(clients), result.GetValue(clients), Completion, (_, _) => true, cancellationToken);
+            var load = await HttpLoad.RunAsync(http, result.GetValue(requests), result.GetValue(clients), Completion,
+                (status, _) => status == HttpStatusCode.OK, cancellationToken);
+            Console.WriteLine($"completions: {load}");
+            var kinds = MalformedRequests.Kinds(maxBody);
+            var malformed = await HttpLoad.RunAsync(http, result.GetValue(requests), result.GetValue(clients), i => kinds[i % kinds.Count](),
+                (status, _) => (int)status is >= 400 and < 500, cancellationToken);
+            Console.WriteLine($"malformed: {malformed}");
+            var healthy = (await http.GetAsync("health", cancellationToken)).StatusCode == HttpStatusCode.OK;
+            Console.WriteLine($"health after the malformed load: {(healthy ? "ok" : "NOT OK")}");
+            foreach (var sample in load.FailureSamples.Concat(malformed.FailureSamples)) Console.Error.WriteLine($"  {sample}");
+
+            if (result.GetValue(json) is { } file)
+            {
+                Directory.CreateDirectory(file.DirectoryName!);
+                using (var stream = file.Create())
+                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("benchmark", "serve");
+                    MachineInfo.Current().WriteJson(writer);
+                    // The machine may be shared: its load when the run ended puts the latencies in context.
+                    if (File.Exists("/proc/loadavg")) writer.WriteString("load_average", File.ReadAllText("/proc/loadavg").Trim());
+                    writer.WriteString("model", result.GetValue(model) is null ? "stories260K (imported from the shared data)" : Path.GetFileName(path));
+                    writer.WriteNumber("contexts", options.Contexts);
+                    writer.WriteNumber("threads_per_context", options.Threads);
+                    writer.WriteNumber("max_tokens", tokens);
+                    Write(writer, "completions", load);
+                    Write(writer, "malformed", malformed);
+                    writer.WriteBoolean("healthy_after_malformed", healthy);
+                    writer.WriteEndObject();
+                }
+                Console.WriteLine($"wrote {file.FullName}");
+            }
+            return load.Failures == 0 && malformed.Failures == 0 && healthy ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void Write(Utf8JsonWriter writer, string name, HttpLoadResult r)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("requests", r.Requests);
+        writer.WriteNumber("clients", r.Clients);
+        writer.WriteNumber("failures", r.Failures);
+        writer.WriteNumber("seconds", Math.Round(r.Seconds, 3));
+        writer.WriteNumber("requests_per_second", Math.Round(r.RequestsPerSecond, 1));
+        writer.WriteNumber("p50_ms", Math.Round(r.P50Milliseconds, 2));
+        writer.WriteNumber("p90_ms", Math.Round(r.P90Milliseconds, 2));
+        writer.WriteNumber("p99_ms", Math.Round(r.P99Milliseconds, 2));
+        writer.WriteNumber("max_ms", Math.Round(r.MaxMilliseconds, 2));
+        writer.WriteStartObject("statuses");
+        foreach (var (status, count) in r.Statuses) writer.WriteNumber(status.ToString(System.Globalization.CultureInfo.InvariantCulture), count);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}

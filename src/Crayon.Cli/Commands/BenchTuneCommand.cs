@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Crayon.Benchmarking;
+using Crayon.Blending;
+using Spectre.Console;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>
+/// `crayon bench tune`: the Vulkan kernel knobs (workgroup size, 16-byte loads per thread, adapters per loop
+/// iteration) swept over resident pools: each pool is uploaded once and measured under every tuning (the engine is
+/// retuned in place), copy ceiling included, so the defaults can be picked by measurement.
+/// </summary>
+public static class BenchTuneCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<string>("--sizes") { Description = "Pool sizes in MiB, comma-separated", DefaultValueFactory = _ => "256,1024" };
+        var adapters = new Option<string>("--adapters", "-n") { Description = "Adapters per pool (N), comma-separated", DefaultValueFactory = _ => "8,32" };
+        var storages = new Option<string>("--storage") { Description = "f32, f16, bf16, comma-separated", DefaultValueFactory = _ => "f16,f32" };
+        var mode = new Option<string>("--mode") { Description = "linear, concat, or both", DefaultValueFactory = _ => "linear" };
+        var workgroups = new Option<string>("--workgroup-sizes") { Description = "Invocations per workgroup to try", DefaultValueFactory = _ => "64,128,256,512,1024" };
+        var loads = new Option<string>("--loads") { Description = "16-byte loads per thread to try", DefaultValueFactory = _ => "1,2,4,8,16" };
+        var unrolls = new Option<string>("--unrolls") { Description = "Adapters folded per loop iteration to try", DefaultValueFactory = _ => "1,2,4,8" };
+        var grid = new Option<string>("--grid") { Description = "axes: one knob at a time around the defaults (256, 4, 4); full: every combination", DefaultValueFactory = _ => "axes" };
+        var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 3 };
+        var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
+        var json = new Option<FileInfo?>("--json") { Description = "Write every configuration's figures and the best tuning per pool to this JSON file" };
+        var command = new Command("tune", "Sweep the Vulkan blend kernels' tuning knobs over resident pools")
+        {
+            sizes, adapters, storages, mode, workgroups, loads, unrolls, grid, repetitions, device, json,
+        };
+        command.SetAction(parse =>
+        {
+            int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+            var tunings = Tunings(BlendOptionParsing.List(parse.GetValue(workgroups)!, "--workgroup-sizes", Int),
+                BlendOptionParsing.List(parse.GetValue(loads)!, "--loads", Int), BlendOptionParsing.List(parse.GetValue(unrolls)!, "--unrolls", Int),
+                parse.GetValue(grid)!);
+            Run(BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
+                BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", Int),
+                BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
+                BlendOptionParsing.List(parse.GetValue(mode)!, "--mode", m => BlendOptionParsing.Mode(m, "--mode")),
+                tunings, parse.GetValue(repetitions), parse.GetValue(device), parse.GetValue(json), CliConsole.Current());
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The tunings to try: every combination, or each knob's values with the other two at their defaults.</summary>
+    internal static IReadOnlyList<KernelTuning> Tunings(int[] workgroups, int[] loads, int[] unrolls, string grid)
+    {
+        if (workgroups.Concat(loads).Concat(unrolls).Any(v => v < 1)) throw new ArgumentException("tuning values must be at least 1");
+        var all = grid switch
+        {
+            "full" => from w in workgroups from l in loads from u in unrolls select new KernelTuning { WorkgroupSize = w, LoadsPerThread = l, AdapterUnroll = u },
+            "axes" => workgroups.Select(w => new KernelTuning { WorkgroupSize = w, LoadsPerThread = 4, AdapterUnroll = 4 })
+                .Concat(loads.Select(l => new KernelTuning { WorkgroupSize = 256, LoadsPerThread = l, AdapterUnroll = 4 }))
+                .Concat(unrolls.Select(u => new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 4, AdapterUnroll = u })),
+            _ => throw new ArgumentException($"--grid must be axes or full, not '{grid}'"),
+        };
+        return all.Distinct().ToList();
+    }
+
+    public static IReadOnlyList<BlendBandwidthResult> Run(IReadOnlyList<long> sizes, IReadOnlyList<int> adapters, IReadOnlyList<PoolStorage> storages,
+        IReadOnlyList<BlendMode> modes, IReadOnlyList<KernelTuning> tunings, int repetitions, string? device, FileInfo? json, IAnsiConsole console)
+    {
+        if (repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {repetitions}");
+        var machine = MachineInfo.Current();
+        using var blender = Blender.Create(BlendOptionParsing.Device(new BlenderOptions { Backend = BlendBackend.Vulkan }, device));
+        console.MarkupLine($"[bold]{Markup.Escape(blender.Device.ToString())}[/]: {tunings.Count} tunings");
+        var results = new List<BlendBandwidthResult>();
+        var rejected = new List<string>();
+        foreach (var storage in storages)
+            foreach (var n in adapters)
+                foreach (var bytes in sizes)
+                {
+                    using var resident = blender.Upload(SyntheticPools.Create(n, bytes, storage == PoolStorage.Float32 ? 4 : 2), storage);
+                    var poolResults = new List<BlendBandwidthResult>();
+                    foreach (var tuning in tunings)
+                    {
+                        try { blender.Retune(tuning); }
+                        catch (Crayon.Interop.Blend.BlendEngineException e)
+                        {
+                            if (!rejected.Contains(e.Message)) rejected.Add(e.Message);
+                            continue;
+                        }
+                        foreach (var mode in modes) poolResults.Add(BlendBandwidth.Measure(blender, resident, mode, repetitions));
+                    }
+                    results.AddRange(poolResults);
+                    foreach (var best in Bests(poolResults))
+                        console.MarkupLine(Markup.Escape($"  {best.Storage} {best.Mode} N={n} {best.PoolLabel}: best {Describe(best.Tuning)} {best.BlendGigabytesPerSecond:0.0} GB/s ({best.PercentOfCopy:0}% of copy)"));
+                }
+        foreach (var reason in rejected) console.MarkupLine(Markup.Escape($"  skipped: {reason}"));
+        var bests = Bests(results);
+        console.Write(BenchBlendCommand.Table(bests));
+        if (json is not null)
+            BenchBlendCommand.WriteJson(json, "crayon bench tune", machine, [blender.Device], repetitions, results, writer =>
+            {
+                writer.WriteStartArray("best");
+                foreach (var r in bests) r.WriteJson(writer);
+                writer.WriteEndArray();
+                writer.WriteStartArray("rejected");
+                foreach (var reason in rejected) writer.WriteStringValue(reason);
+                writer.WriteEndArray();
+            });
+        return results;
+    }
+
+    /// <summary>The fastest tuning of every pool (storage, mode, N, size).</summary>
+    internal static IReadOnlyList<BlendBandwidthResult> Bests(IEnumerable<BlendBandwidthResult> results) =>
+        results.GroupBy(r => (r.Storage, r.Mode, r.Adapters, r.PoolBytes)).Select(g => g.MaxBy(r => r.BlendGigabytesPerSecond)!).ToList();
+
+    private static string Describe(KernelTuning t) => $"wg {t.WorkgroupSize}, loads {t.LoadsPerThread}, unroll {t.AdapterUnroll}";
+}

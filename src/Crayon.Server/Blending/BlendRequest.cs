@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Crayon.Blending;
+using Crayon.Formats.Gguf;
+using Crayon.Server.Http;
+
+namespace Crayon.Server.Blending;
+
+/// <summary>
+/// POST /v1/crayon/blend: {"pool": id, "alpha": [one weight per adapter], "mode": "linear"|"concat",
+/// "top_k": k (concat only), "storage": "f32"|"f16"}. Nothing else is read: the request carries the
+/// weights a device computed, never the examples it computed them from.
+/// </summary>
+public sealed record BlendRequest(string Pool, float[] Alpha, BlendMode Mode, int? TopK, GgmlType Storage)
+{
+    public const int MaxAdapters = 4096;
+
+    public static BlendRequest Parse(JsonElement body)
+    {
+        var f = new JsonFields(body);
+        var pool = f.RequiredString("pool", 256);
+        var alpha = f.RequiredNumbers("alpha", MaxAdapters);
+        if (alpha.Length == 0) throw ApiException.BadField("alpha", "must hold one weight per adapter of the pool");
+        var mode = (f.OptionalString("mode", 16) ?? "linear") switch
+        {
+            "linear" => BlendMode.Linear,
+            "concat" => BlendMode.Concat,
+            var other => throw ApiException.BadField("mode", $"must be \"linear\" or \"concat\", got \"{other}\""),
+        };
+        var topK = (int?)f.OptionalInteger("top_k", 1, MaxAdapters);
+        if (topK is not null && mode != BlendMode.Concat) throw ApiException.BadField("top_k", "applies to mode \"concat\" only");
+        var storage = (f.OptionalString("storage", 8) ?? "f32") switch
+        {
+            "f32" => GgmlType.F32,
+            "f16" => GgmlType.F16,
+            var other => throw ApiException.BadField("storage", $"must be \"f32\" or \"f16\", got \"{other}\""),
+        };
+        return new BlendRequest(pool, alpha, mode, topK, storage);
+    }
+}

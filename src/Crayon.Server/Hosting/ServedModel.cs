@@ -1,0 +1,51 @@
+using Crayon.Llama;
+
+namespace Crayon.Server.Hosting;
+
+/// <summary>The model the server answers with and its pool of contexts.</summary>
+public sealed class ServedModel : IDisposable
+{
+    private ServedModel(string id, LlamaModel model, LlamaEngine engine, int contextLength)
+    {
+        Id = id;
+        Model = model;
+        Engine = engine;
+        ContextLength = contextLength;
+    }
+
+    /// <summary>The name clients use in "model".</summary>
+    public string Id { get; }
+    public LlamaModel Model { get; }
+    public LlamaEngine Engine { get; }
+    public int ContextLength { get; }
+
+    public static ServedModel Load(CrayonServerOptions options)
+    {
+        var modelOptions = new LlamaModelOptions { Backend = options.Backend, GpuLayers = options.GpuLayers };
+        var model = options.ModelPath is { } path
+            ? LlamaModel.Load(path, modelOptions)
+            : LlamaModel.Load(options.ModelImage!.Value, options.ModelId ?? "model", modelOptions);
+        try
+        {
+            var contextLength = Math.Min(options.ContextLength, model.TrainContextLength > 0 ? model.TrainContextLength : options.ContextLength);
+            var engine = new LlamaEngine(model, new LlamaEngineOptions
+            {
+                MaxContexts = options.Contexts,
+                Context = new LlamaContextOptions { ContextLength = contextLength, Threads = options.Threads },
+            });
+            var id = options.ModelId ?? (options.ModelPath is { } p ? Path.GetFileNameWithoutExtension(p) : "model");
+            return new ServedModel(id, model, engine, contextLength);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Model.Dispose();
+    }
+}

@@ -1,1 +1,0 @@
-namespace Crayon.Server; internal static class Placeholder {}

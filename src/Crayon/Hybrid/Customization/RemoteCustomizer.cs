@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Crayon.Blending;
+using Crayon.Customization;
+using Crayon.Hybrid.Endpoint;
+using Crayon.Llama;
+using Crayon.Pool;
+
+namespace Crayon.Hybrid.Customization;
+
+/// <summary>
+/// Instant customization for a device that holds no pool (the paper's privacy variant): the device
+/// fetches the pool's centroids, computes alpha from q_c itself, and uploads only the pool id, alpha
+/// and blend mode to /v1/crayon/blend; the server answers the blended adapter as GGUF, which the device
+/// loads from memory. The user's examples and even q_c stay on the device: this class never receives them.
+/// </summary>
+public sealed class RemoteCustomizer(OpenAiEndpoint server)
+{
+    private readonly Dictionary<string, RemotePool> _pools = new(StringComparer.Ordinal);
+
+    /// <summary>GET /v1/crayon/pools/{id} (cached once fetched).</summary>
+    public async Task<ServerCall<RemotePool>> GetPoolAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (_pools.TryGetValue(id, out var cached)) return new ServerCall<RemotePool>(cached, null, 0, 0, TimeSpan.Zero);
+        var call = await server.SendAsync(HttpMethod.Get, "v1/crayon/pools/" + Uri.EscapeDataString(id), null, ParsePool, cancellationToken).ConfigureAwait(false);
+        if (call.Succeeded) _pools[id] = call.Value!;
+        return call;
+    }
+
+    /// <summary>POST /v1/crayon/blend: the blended adapter's GGUF image and the adapters it stacks.</summary>
+    public Task<ServerCall<(byte[] Image, IReadOnlyList<int> Blended)>> BlendAsync(string poolId, IReadOnlyList<double> alpha, BlendMode mode, int? topK,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(poolId);
+        ArgumentNullException.ThrowIfNull(alpha);
+        var body = RequestJson.Write(w =>
+        {
+            w.WriteString("pool", poolId);
+            w.WriteStartArray("alpha");
+            foreach (var a in alpha) w.WriteNumberValue((float)a);
+            w.WriteEndArray();
+            w.WriteString("mode", mode == BlendMode.Concat ? "concat" : "linear");
+            if (topK is { } k) w.WriteNumber("top_k", k);
+        });
+        return server.SendAsync<(byte[], IReadOnlyList<int>)>(HttpMethod.Post, "v1/crayon/blend", body, "application/octet-stream", (bytes, headers) =>
+        {
+            var blended = headers.TryGetValues("X-Crayon-Blended", out var values)
+                ? string.Join(",", values).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray()
+                : [];
+            return (bytes.ToArray(), blended);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Customizes <paramref name="model"/> from q_c: fetch the pool, alpha on the device, blend on the server, load from memory.
+    /// </summary>
+    /// <param name="expectedModel">The device model's identity (name, architecture, <see cref="Models.ModelFingerprint"/>); the pool must have been built for it.</param>
+    /// <exception cref="PoolMismatchException">the pool was built for another model or embeds with another signal.</exception>
+    /// <exception cref="InvalidDataException">the server's adapter does not fit the model (llama.cpp's reason included).</exception>
+    public async Task<ServerCall<RemoteCustomization>> CustomizeAsync(LlamaModel model, PoolModel expectedModel, string poolId, float[] taskEmbedding, EmbeddingSignal signal,
+        AlphaOptions? alphaOptions = null, BlendMode mode = BlendMode.Linear, int? topK = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(expectedModel);
+        ArgumentNullException.ThrowIfNull(taskEmbedding);
+        var pool = await GetPoolAsync(poolId, cancellationToken).ConfigureAwait(false);
+        if (!pool.Succeeded) return new ServerCall<RemoteCustomization>(null, pool.Failure, pool.BytesSent, pool.BytesReceived, pool.Elapsed);
+        var remote = pool.Value!;
+        if (remote.Model.Architecture != expectedModel.Architecture || remote.Model.Fingerprint != expectedModel.Fingerprint)
+            throw new PoolMismatchException($"server pool '{poolId}' was built for model '{remote.Model.Name}' (fingerprint {Short(remote.Model.Fingerprint)}), " +
+                                            $"not for the device's '{expectedModel.Name}' (fingerprint {Short(expectedModel.Fingerprint)})");
+        if (remote.Signal != signal || remote.EmbeddingLength != taskEmbedding.Length)
+            throw new PoolMismatchException($"server pool '{poolId}' indexes {remote.Signal.ToString().ToLowerInvariant()} embeddings of {remote.EmbeddingLength} values; " +
+                                            $"q_c is a {signal.ToString().ToLowerInvariant()} embedding of {taskEmbedding.Length}");
+
+        var t = Stopwatch.GetTimestamp();
+        var coefficients = BlendAlpha.FromEmbedding(taskEmbedding, remote.Centroids, alphaOptions);
+        var alphaTime = Stopwatch.GetElapsedTime(t);
+        var blend = await BlendAsync(poolId, coefficients.Alpha, mode, topK, cancellationToken).ConfigureAwait(false);
+        long sent = pool.BytesSent + blend.BytesSent, received = pool.BytesReceived + blend.BytesReceived;
+        if (!blend.Succeeded) return new ServerCall<RemoteCustomization>(null, blend.Failure, sent, received, pool.Elapsed + alphaTime + blend.Elapsed);
+
+        t = Stopwatch.GetTimestamp();
+        var adapter = LlamaAdapter.Load(model, blend.Value.Image, $"crayon blend of server pool '{poolId}'");
+        var loadTime = Stopwatch.GetElapsedTime(t);
+        var result = new RemoteCustomization(adapter, coefficients.Similarities, coefficients.Alpha, blend.Value.Blended, sent, received,
+            pool.Elapsed, alphaTime, blend.Elapsed, loadTime);
+        return new ServerCall<RemoteCustomization>(result, null, sent, received, pool.Elapsed + alphaTime + blend.Elapsed + loadTime);
+    }
+
+    private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] + "…" : fingerprint;
+
+    private static RemotePool ParsePool(JsonElement root)
+    {
+        var id = JsonAnswer.String(root, "id", "pool");
+        var count = JsonAnswer.Int(JsonAnswer.Property(root, "adapters", "pool"), "pool.adapters");
+        var rank = JsonAnswer.Int(JsonAnswer.Property(root, "rank", "pool"), "pool.rank");
+        var signal = JsonAnswer.String(root, "signal", "pool") switch
+        {
+            "query" => EmbeddingSignal.Query,
+            "hidden" => EmbeddingSignal.Hidden,
+            var other => throw new GarbageAnswerException($"pool.signal is '{other}', not query or hidden"),
+        };
+        var length = JsonAnswer.Int(JsonAnswer.Property(root, "embedding_length", "pool"), "pool.embedding_length");
+        var model = JsonAnswer.Property(root, "model", "pool");
+        var poolModel = new PoolModel(JsonAnswer.String(model, "name", "pool.model"), JsonAnswer.String(model, "architecture", "pool.model"),
+            JsonAnswer.String(model, "fingerprint", "pool.model"));
+        var centroids = JsonAnswer.Array(root, "centroids", "pool").EnumerateArray().Select((c, i) =>
+        {
+            if (c.ValueKind != JsonValueKind.Array || c.GetArrayLength() != length) throw new GarbageAnswerException($"pool.centroids[{i}] is not an array of {length} numbers");
+            return c.EnumerateArray().Select((v, j) => (float)(JsonAnswer.NullableNumber(v, $"pool.centroids[{i}][{j}]")
+                ?? throw new GarbageAnswerException($"pool.centroids[{i}][{j}] is null"))).ToArray();
+        }).ToArray();
+        if (centroids.Length != count || count == 0) throw new GarbageAnswerException($"pool.centroids has {centroids.Length} entries for {count} adapters");
+        return new RemotePool(id, count, rank, signal, length, poolModel, centroids);
+    }
+}
