@@ -10,4 +10,8 @@ public static class CliConsole
 {
     public static IAnsiConsole Current() =>
         AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+
+    /// <summary>The same over Console.Error: progress of a command whose stdout is its result.</summary>
+    public static IAnsiConsole Error() =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 }

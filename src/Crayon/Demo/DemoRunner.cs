@@ -1,5 +1,8 @@
 using Crayon.Customization;
 using Crayon.Evaluation;
+using Crayon.Hybrid;
+using Crayon.Hybrid.Endpoint;
+using Crayon.Hybrid.ServerModel;
 using Crayon.Llama;
 using Crayon.Models;
 using Crayon.Pool;
@@ -19,7 +22,9 @@ public sealed record DemoAnswer(QaItem Question, ItemScore Base, ItemScore Custo
 /// Crayon end to end on the embedded default model, as steps that return data (printing is the caller's):
 /// <see cref="EnsureModel"/> (import stories260K once), <see cref="EnsurePool"/> (build a small pool once, then reuse it),
 /// <see cref="Customize"/> (a task's examples → alpha → blend → adapter live in llama.cpp), <see cref="Answer"/> (test
-/// questions with and without the adapter). Later steps can be added (e.g. routing to a server) on the same model and context.
+/// questions with and without the adapter), <see cref="EnsureServerModel"/> (the server's model, trained once and cached) and
+/// <see cref="RouteAsync"/> (a mix of the task's questions and out-of-scope MMLU questions answered by the hybrid: each
+/// stays on the customized device or goes to an OpenAI-compatible server, with the reason).
 /// </summary>
 public sealed class DemoRunner : IDisposable
 {
@@ -31,6 +36,9 @@ public sealed class DemoRunner : IDisposable
     private LlamaContext? _context;
     private Customizer? _customizer;
     private CustomizationResult? _customized;
+    private IReadOnlyList<QaItem>? _examples;
+    private LlamaEmbedder? _embedder;
+    private CachedServerModel? _serverModel;
 
     public DemoRunner(DemoOptions? options = null)
     {
@@ -55,15 +63,21 @@ public sealed class DemoRunner : IDisposable
     /// <summary>Step 1: the model file, importing stories260K from the shared data on first use.</summary>
     public string EnsureModel() => _modelPath ??= _options.ModelPath ?? DefaultModel.EnsureImported();
 
-    /// <summary>The pool's settings: small enough to build in a few minutes on 2 cores.</summary>
-    public PoolBuildSettings PoolSettings => new()
+    /// <summary>The pool: small enough to build in a few minutes on 2 cores (the same one `crayon bench hybrid` uses).</summary>
+    public StandardPool PoolRecipe => new()
     {
+        Tasks = _options.PoolTasks,
         Adapters = _options.PoolAdapters,
         Rank = _options.PoolRank,
+        ItemsPerTask = _options.PoolItemsPerTask,
+        Epochs = _options.PoolEpochs,
+        ContextTokens = _options.ContextTokens,
         Seed = _options.Seed,
         Signal = _options.Customizer.Signal ?? EmbeddingSignal.Query,
-        Training = TrainingOptions.AdapterDefaultsFor(_options.PoolRank) with { Epochs = _options.PoolEpochs, WindowLength = _options.ContextTokens },
     };
+
+    /// <summary>The pool's settings.</summary>
+    public PoolBuildSettings PoolSettings => PoolRecipe.BuildSettings;
 
     /// <summary>
     /// Step 2: the pool, from the cache or built now. Its data are the pool tasks' train splits without their test
@@ -73,10 +87,7 @@ public sealed class DemoRunner : IDisposable
     public CachedPool EnsurePool(IProgress<PoolBuildProgress>? progress = null, CancellationToken cancellation = default)
     {
         if (_pool is not null) return _pool;
-        var data = LoadData();
-        var heldOut = data.SelectMany(t => t.Test.Concat(TaskSampler.UserExamples(t, Math.Min(DemoOptions.MaxExamples, t.Train.Count / 2), _options.Seed)));
-        var mixture = TaskSampler.TrainingMixture(data, _options.Seed, _options.PoolItemsPerTask, new LeakageGuard(heldOut));
-        var training = new PoolTrainingData(mixture, _options.PoolTasks.Select(t => $"task {t} (train, less test and demo examples)").ToArray());
+        var training = PoolRecipe.TrainingData(LoadData());
         return _pool = PoolCache.GetOrBuild(EnsureModel(), training, PoolSettings, new PoolBuildRun { Progress = progress, Cancellation = cancellation }, _options.CacheFolder);
     }
 
@@ -92,6 +103,7 @@ public sealed class DemoRunner : IDisposable
         _customizer ??= new Customizer(_model, PoolModelIdentity.Of(EnsureModel()), pool, _options.Customizer);
         _customized?.Dispose();
         _customized = _customizer.Customize(examples, _context);
+        _examples = examples;
         return new DemoCustomization(_options.Task, examples, pool, _customized, _customizer.BlendDevice?.ToString() ?? "none (runtime mix)");
     }
 
@@ -109,6 +121,63 @@ public sealed class DemoRunner : IDisposable
         return questions.Select((q, i) => new DemoAnswer(q, before[i], after[i])).ToArray();
     }
 
+    /// <summary>
+    /// Step 5: the server's model: <see cref="DemoOptions.ServerModelPath"/>, or the device model fine-tuned on the train
+    /// splits of every task by <see cref="DemoOptions.ServerRecipe"/> (trained once, then taken from the cache).
+    /// </summary>
+    public CachedServerModel EnsureServerModel(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (_serverModel is not null) return _serverModel;
+        if (_options.ServerModelPath is { } named) return _serverModel = new CachedServerModel(named, _options.ServerRecipe, 0, null, null);
+        var baseModel = _options.ModelPath ?? DefaultModel.EnsureUntied();
+        return _serverModel = ServerModelCache.GetOrBuild(_options.ServerRecipe with { Seed = _options.Seed }, baseModel, TaskCatalog.Open(), _options.CacheFolder, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Step 6: the task's test questions mixed with out-of-scope MMLU questions, each answered by the hybrid: the customized
+    /// device measures the query's centered hidden-state similarity to q_c (and its own confidence), the router calibrated on
+    /// the user's examples decides, routed queries go to <paramref name="server"/>. Only the query's text leaves the device.
+    /// </summary>
+    public async Task<DemoRouting> RouteAsync(OpenAiEndpoint server, Action<HybridAnswer>? onAnswer = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var customized = _customized ?? throw new InvalidOperationException("customize first (Customize)");
+        var context = _context!;
+        var examples = _examples!;
+        context.ApplyAdapters(customized.Adapters);
+        _embedder ??= new LlamaEmbedder(_model!, new LlamaContextOptions { ContextLength = context.ContextLength, Threads = 1 });
+        var budget = QaModelScorer.BudgetFor(context.ContextLength);
+        // Raw mean-pooled states of a small model crowd near cos 1; centered on text in general they separate tasks (HybridDevice).
+        var center = HybridDevice.CenterOf(_embedder, CenterReference(), EmbeddingSignal.Hidden, budget);
+        var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(_embedder, examples, EmbeddingSignal.Hidden, budget);
+        var device = new HybridDevice(context, _embedder, taskEmbedding, EmbeddingSignal.Hidden, center);
+        var router = RouterCalibration.Calibrate(device, examples, exampleEmbeddings, _options.Policy, _options.RoutingRatio, _options.Seed);
+        var questions = MixedQuestions();
+        var client = new HybridClient(device, router, server) { AlwaysMeasureConfidence = true };
+        var answers = await client.AnswerAllAsync(questions.Select(q => q.Item), onAnswer, cancellation).ConfigureAwait(false);
+        return new DemoRouting(router, examples.Count, questions, answers);
+    }
+
+    /// <summary>The task's test questions and <see cref="DemoOptions.OutOfScopeQuestions"/> MMLU ones, in a seeded order.</summary>
+    public IReadOnlyList<DemoQuestion> MixedQuestions()
+    {
+        var catalog = TaskCatalog.Open();
+        var own = TaskSampler.TestItems(Task(), _options.Seed, _options.Questions).Select(q => new DemoQuestion(q, true));
+        var perSubject = _options.OutOfScope.Count == 0 ? 0 : (_options.OutOfScopeQuestions + _options.OutOfScope.Count - 1) / _options.OutOfScope.Count;
+        var foreign = _options.OutOfScope.SelectMany(s => perSubject == 0 ? [] : TaskSampler.TestItems(catalog.Get(s).Load(), _options.Seed, perSubject))
+            .Take(_options.OutOfScopeQuestions).Select(q => new DemoQuestion(q, false));
+        var mixed = own.Concat(foreign).ToArray();
+        new SeededRandom(SeededRandom.Derive(_options.Seed, "demo mixed questions")).Shuffle(mixed.AsSpan());
+        return mixed;
+    }
+
+    // The mean hidden state of train items of every pool task: "text in general" for this model.
+    private IReadOnlyList<QaItem> CenterReference()
+    {
+        var data = LoadData();
+        return TaskSampler.TrainingMixture(data, _options.Seed, _options.CenterItemsPerTask, new LeakageGuard(data.SelectMany(t => t.Test).Concat(_examples!)));
+    }
+
     private QaTaskData Task() => LoadData().First(t => t.Task.Name == _options.Task);
 
     private IReadOnlyList<QaTaskData> LoadData()
@@ -122,6 +191,7 @@ public sealed class DemoRunner : IDisposable
     {
         _customized?.Dispose();
         _customizer?.Dispose();
+        _embedder?.Dispose();
         _context?.Dispose();
         _model?.Dispose();
     }

@@ -80,13 +80,17 @@ public class HybridCliTests : TempFolderTest
     public void BenchHybridWritesTheCurvesTheQueriesAndThePlots()
     {
         TestData.Require("qa/arc_easy/test.jsonl");
+        // Named models and a small pool keep this in seconds; the defaults (standard pool, trained server model) are the recorded run's.
+        StoriesPool.Write(PathIn("stories.gguf"), PathIn("pool.gguf"));
         var (code, output, error) = CliRunner.Run(BenchCommand.Create(), "bench", "hybrid", "--tasks", "arc_easy", "--out-of-scope", "mmlu/anatomy",
-            "--items", "6", "--oos-items", "4", "--k", "4", "--json", PathIn("out/hybrid.json"));
+            "--items", "6", "--oos-items", "4", "--k", "4", "--device-model", PathIn("stories.gguf"), "--server-model", PathIn("stories.gguf"),
+            "--pool", PathIn("pool.gguf"), "--mode", "linear", "--json", PathIn("out/hybrid.json"));
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("Hybrid routing").And.Contain("wrote"));
         var report = BenchmarkJson.ReadHybrid(PathIn("out/hybrid.json"));
         Assert.That(report.Benchmark, Is.EqualTo("hybrid"));
-        Assert.That(report.Settings["customization"], Is.EqualTo("none"));
+        Assert.That(report.Settings["customization"], Does.StartWith($"pool {PathIn("pool.gguf")} (Customizer: linear"));
+        Assert.That(output, Does.Contain("gold NLL"));
         Assert.That(report.Settings["machine"], Does.Contain("cores"));
         Assert.That(report.Records.Select(r => (r.Set, r.Policy)).Distinct().Count(), Is.EqualTo(8));
         Assert.That(File.Exists(PathIn("out/hybrid.queries.jsonl")) && File.Exists(PathIn("out/hybrid.mixed.svg")) && File.Exists(PathIn("out/hybrid.customized.svg")));
