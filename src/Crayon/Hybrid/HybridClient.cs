@@ -20,7 +20,13 @@ public sealed class HybridClient(HybridDevice device, Router router, OpenAiEndpo
     public Router Router { get; } = router ?? throw new ArgumentNullException(nameof(router));
     public OpenAiEndpoint Server { get; } = server ?? throw new ArgumentNullException(nameof(server));
 
-    private bool NeedsConfidence => Router.Policy is RoutingPolicy.Confidence or RoutingPolicy.Combined;
+    /// <summary>
+    /// Measure the device's confidence for every query even when the policy does not read it, so each decision shows
+    /// it (the demo). Costs the device's answer for queries that go to the server; off by default.
+    /// </summary>
+    public bool AlwaysMeasureConfidence { get; init; }
+
+    private bool NeedsConfidence => AlwaysMeasureConfidence || Router.Policy is RoutingPolicy.Confidence or RoutingPolicy.Combined;
 
     /// <summary>Answers one multiple-choice query.</summary>
     /// <exception cref="OperationCanceledException">only when <paramref name="cancellationToken"/> fires.</exception>

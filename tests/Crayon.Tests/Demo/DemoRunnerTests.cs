@@ -1,5 +1,8 @@
 using Crayon.Customization;
 using Crayon.Demo;
+using Crayon.Hybrid;
+using Crayon.Hybrid.Endpoint;
+using Crayon.Tests.Server;
 using Crayon.Tests.Support;
 using Crayon.Tests.Training;
 using NUnit.Framework;
@@ -48,6 +51,36 @@ public class DemoRunnerTests : TempFolderTest
         using var again = new DemoRunner(Options());
         Assert.That(again.EnsurePool().Built, Is.Null, "the second run reuses the cached pool");
         Assert.That(again.Customize().Result.Alpha, Is.EqualTo(alpha));
+    }
+
+    [Test]
+    public async Task RoutesAMixedSetBetweenTheDeviceAndARealServerAndSaysWhy()
+    {
+        TestData.Require("qa/mmlu/anatomy/test.jsonl");
+        using var demo = new DemoRunner(Options() with
+        {
+            OutOfScopeQuestions = 3, OutOfScope = ["mmlu/anatomy"], RoutingRatio = 0.5, ServerModelPath = TrainingFixture.Model, CenterItemsPerTask = 5,
+        });
+        Assert.That(demo.EnsureServerModel().Path, Is.EqualTo(TrainingFixture.Model), "a named server model is used as it is");
+        demo.Customize();
+        await using var server = await ServedStories.StartAsync();
+        using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server.BaseUrl });
+        var routing = await demo.RouteAsync(endpoint);
+
+        Assert.That(routing.Questions.Select(q => (q.Item.Task, q.InScope)).Order(), Is.EqualTo(new[]
+        {
+            ("csqa", true), ("csqa", true), ("csqa", true), ("mmlu/anatomy", false), ("mmlu/anatomy", false), ("mmlu/anatomy", false),
+        }));
+        Assert.That(routing.Router.TargetRatio, Is.EqualTo(0.5));
+        Assert.That(routing.CalibrationExamples, Is.EqualTo(4));
+        Assert.That(routing.Answers.Select(a => a.Key), Is.EqualTo(routing.Questions.Select(q => q.Item.Id)));
+        foreach (var a in routing.Answers)
+        {
+            Assert.That(a.Source, Is.EqualTo(a.Decision.Score >= routing.Router.Threshold ? AnswerSource.Server : AnswerSource.Device), a.Why);
+            Assert.That(a.Why, Does.Contain("similarity").And.Contain("confidence").And.Contain("threshold"), "every decision shows both signals and the threshold");
+            Assert.That(a.BytesSent, a.Source == AnswerSource.Server ? Is.GreaterThan(0) : Is.Zero);
+        }
+        Assert.That(routing.Answers.Where(a => a.Source == AnswerSource.Server).Select(a => a.Server), Is.All.Not.Null, "the server's scores came back");
     }
 
     [Test]
