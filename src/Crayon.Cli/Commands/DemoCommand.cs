@@ -24,10 +24,10 @@ public static class DemoCommand
     {
         var task = new Option<string>("--task") { Description = "the user's task: siqa, csqa, obqa, arc_easy, arc_challenge, piqa, winogrande or boolq", DefaultValueFactory = _ => "siqa" };
         var examples = new Option<int>("--examples", "-k") { Description = $"K: the user's examples (1-{DemoOptions.MaxExamples})", DefaultValueFactory = _ => 16 };
-        var questions = new Option<int>("--questions") { Description = "test questions to answer", DefaultValueFactory = _ => 4 };
+        var questions = new Option<int>("--questions") { Description = "the task's test questions to answer (with and without the adapter, then in the hybrid's mixed set)", DefaultValueFactory = _ => 6 };
         var model = new Option<string?>("--model", "-m") { Description = "F32 GGUF model (default: stories260K, imported into .crayon/models)" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1, Description = "seed of the pool, the examples and the questions" };
-        var outOfScope = new Option<int>("--out-of-scope") { Description = "out-of-scope MMLU questions mixed into the hybrid step", DefaultValueFactory = _ => 4 };
+        var outOfScope = new Option<int>("--out-of-scope") { Description = "out-of-scope MMLU questions mixed into the hybrid step", DefaultValueFactory = _ => 6 };
         var ratio = new Option<double>("--ratio") { Description = "routing knob: share of queries like the user's examples that go to the server", DefaultValueFactory = _ => 0.2 };
         var policy = new Option<string>("--policy") { Description = "routing policy: similarity, confidence, combined or random", DefaultValueFactory = _ => "similarity" };
         var serverModel = new Option<string?>("--server-model") { Description = "the server's GGUF model (default: stories260K fine-tuned on every train split, quick recipe, trained once and cached)" };
@@ -99,7 +99,7 @@ public static class DemoCommand
                 $"router: {routing.Router.Policy.ToString().ToLowerInvariant()}, threshold {routing.Router.Threshold:G5}, calibrated on the {routing.CalibrationExamples} examples to route {routing.Router.TargetRatio:P0} of queries like them (similarity: cos of centered hidden states to q_c)");
             console.Write(RoutingTable(routing));
             foreach (var (q, a) in routing.Questions.Zip(routing.Answers).Select(p => (p.First, p.Second)))
-                console.MarkupLineInterpolated($"  [dim]{q.Item.Task}/{q.Item.Id} → {a.Where}: {a.Why}[/]");
+                console.MarkupLineInterpolated($"  [dim]{q.Item.Id} → {a.Why}[/]");
             console.WriteLine(Summary(routing));
             return 0;
         });

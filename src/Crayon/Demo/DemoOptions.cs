@@ -18,15 +18,15 @@ public sealed record DemoOptions
     public int Examples { get; init; } = 16;
 
     /// <summary>Test questions answered with and without the customized adapter.</summary>
-    public int Questions { get; init; } = 4;
+    public int Questions { get; init; } = 6;
 
     public long Seed { get; init; } = 1;
 
     /// <summary>Out-of-scope questions (MMLU) mixed with the task's own in the hybrid step.</summary>
-    public int OutOfScopeQuestions { get; init; } = 4;
+    public int OutOfScopeQuestions { get; init; } = 6;
 
     /// <summary>The MMLU subjects the out-of-scope questions come from.</summary>
-    public IReadOnlyList<string> OutOfScope { get; init; } = ["mmlu/high_school_biology", "mmlu/world_religions", "mmlu/marketing", "mmlu/prehistory"];
+    public IReadOnlyList<string> OutOfScope { get; init; } = ["mmlu/high_school_biology", "mmlu/world_religions", "mmlu/marketing", "mmlu/prehistory", "mmlu/nutrition", "mmlu/high_school_geography"];
 
     /// <summary>How the hybrid step decides (confidence and similarity are measured and shown either way).</summary>
     public RoutingPolicy Policy { get; init; } = RoutingPolicy.Similarity;
