@@ -97,7 +97,7 @@ public static class HybridBenchmark
         var deviceTime = Stopwatch.GetElapsedTime(started);
         // The server's answer does not depend on the device's adapter: ask once per query.
         if (!serverVerdicts.TryGetValue((item.Task, item.Id), out var verdict))
-            serverVerdicts[(item.Task, item.Id)] = verdict = await AskServerAsync(server, item, device.Budget, cancellationToken).ConfigureAwait(false);
+            serverVerdicts[(item.Task, item.Id)] = verdict = await AskServerAsync(server, item, device.BudgetFor(item), cancellationToken).ConfigureAwait(false);
         return new HybridQueryRecord
         {
             Task = task, QueryTask = item.Task, Id = item.Id, InScope = inScope,

@@ -56,7 +56,7 @@ public sealed class HybridClient(HybridDevice device, Router router, OpenAiEndpo
 
         if (decision.Target == RouteTarget.Device) return Answer(AnswerSource.Device, DeviceAnswer(), null, null, null);
 
-        var call = await Server.ScoreChoicesAsync(QaPrompt.ForScoring(item, Device.Budget).Choices, cancellationToken).ConfigureAwait(false);
+        var call = await Server.ScoreChoicesAsync(QaPrompt.ForScoring(item, Device.BudgetFor(item)).Choices, cancellationToken).ConfigureAwait(false);
         if (!call.Succeeded) return Answer(AnswerSource.DeviceFallback, DeviceAnswer(), null, call.Failure, call);
         ItemScore remote;
         try { remote = MultipleChoiceScorer.Score(item.Answer, call.Value!); }

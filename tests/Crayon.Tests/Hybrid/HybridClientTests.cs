@@ -60,6 +60,21 @@ public class HybridClientTests
     }
 
     [Test]
+    public async Task AQueryOfManyTokensPerCharacterIsCutAsTheDeviceCutsItAndTheServerAnswersIt()
+    {
+        // A boolq passage of rare words: stories260K's 512-piece vocabulary spends about a token per character on it, so at the
+        // character budget of a 512-token context it does not fit (the recorded benchmark's server refused 16 such items before this).
+        Crayon.Tests.Support.TestData.Require("qa/boolq/test.jsonl");
+        var query = Crayon.Tasks.TaskCatalog.Open(DataDirectory.Resolve()).Get("boolq").Load().Test.Single(i => i.Id == "boolq-dev-1349");
+        Assert.That(_device.Device.BudgetFor(query).MaxChars, Is.LessThan(_device.Device.Budget.MaxChars));
+        var answer = await _device.Client(_server.BaseUrl, 1).AnswerAsync(query);
+        Assert.That(answer.Source, Is.EqualTo(AnswerSource.Server), answer.Failure?.ToString());
+        using var local = ServedStories.LoadLocal();
+        using var serverModelLocally = local.CreateContext(LlamaTestRuntime.Context(512));
+        Assert.That(answer.Server!.Scores, Is.EqualTo(Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query).Scores).Within(1e-3), "the same cut text on both sides");
+    }
+
+    [Test]
     public async Task OutOfScopeQueriesAreRoutedFirst()
     {
         // Calibrated to route half of queries like the user's: the far-away anatomy questions go, with reasons.

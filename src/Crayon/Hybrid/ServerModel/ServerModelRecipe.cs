@@ -21,7 +21,7 @@ public sealed record ServerModelRecipe
     public static ServerModelRecipe Full { get; } = new();
 
     /// <summary>
-    /// Small enough for the demo and --quick (about a minute on 2 cores): 150 items per task, 10 per MMLU
+    /// Small enough for the demo and --quick (30 s on 2 cores): 150 items per task, 10 per MMLU
     /// subject, one epoch at a higher learning rate. Weaker than <see cref="Full"/>, still ahead of the device on NLL.
     /// </summary>
     public static ServerModelRecipe Quick { get; } = new() { Name = "quick", ItemsPerTask = 150, ItemsPerMmluSubject = 10, Epochs = 1, LearningRate = 2e-3f };
