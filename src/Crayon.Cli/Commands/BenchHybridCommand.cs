@@ -25,14 +25,14 @@ internal static class BenchHybridCommand
     public static Command Create()
     {
         var json = new Option<string>("--json") { Description = "benchmark JSON to write (queries and SVG plots go beside it)", Required = true };
-        var quick = new Option<bool>("--quick") { Description = "3 tasks × 50 items, 3 MMLU subjects × 25, K = 16, the quick server recipe: a few minutes on 2 cores from a cold cache" };
+        var quick = new Option<bool>("--quick") { Description = "3 tasks × 50 items, 3 MMLU subjects × 25, K = 16, the quick server recipe: 27 s on 2 cores, plus about 45 s for pool and server model on a cold cache" };
         var deviceModel = new Option<string?>("--device-model") { Description = "the device's GGUF model (default: stories260K from the shared data)" };
         var adapter = new Option<string?>("--adapter") { Description = "one customized adapter (GGUF) the device uses for every task, instead of customizing from a pool" };
         var pool = new Option<string?>("--pool") { Description = "customize the device for each task from this pool (default: the standard pool, built once and cached)" };
         var noCustomization = new Option<bool>("--base") { Description = "the device answers with its base model (no customization)" };
         var alpha = new AlphaCommandOptions();
         var serverModel = new Option<string?>("--server-model") { Description = "the server's GGUF model for the in-process server (default: the device model fine-tuned on all train splits by --server-recipe, built once and cached)" };
-        var serverRecipe = new Option<string?>("--server-recipe") { Description = "how the default server model is made: full (about 8 min on 2 cores) or quick (about a minute); default full, quick with --quick" };
+        var serverRecipe = new Option<string?>("--server-recipe") { Description = "how the default server model is made: full (about 5.5 min on 2 cores) or quick (30 s); default full, quick with --quick" };
         var serverUrl = new Option<string?>("--server-url") { Description = "an OpenAI-compatible endpoint to use instead of the in-process server" };
         var apiKey = new Option<string?>("--api-key") { Description = "API key for --server-url" };
         var tasks = new Option<string?>("--tasks") { Description = "customized tasks, comma-separated (default: the eight standard tasks; --quick: arc_easy,obqa,siqa)" };

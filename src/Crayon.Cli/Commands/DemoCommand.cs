@@ -31,7 +31,7 @@ public static class DemoCommand
         var ratio = new Option<double>("--ratio") { Description = "routing knob: share of queries like the user's examples that go to the server", DefaultValueFactory = _ => 0.2 };
         var policy = new Option<string>("--policy") { Description = "routing policy: similarity, confidence, combined or random", DefaultValueFactory = _ => "similarity" };
         var serverModel = new Option<string?>("--server-model") { Description = "the server's GGUF model (default: stories260K fine-tuned on every train split, quick recipe, trained once and cached)" };
-        var serverRecipe = new Option<string>("--server-recipe") { Description = "how the default server model is made: quick (about a minute on 2 cores) or full (about 8 minutes)", DefaultValueFactory = _ => "quick" };
+        var serverRecipe = new Option<string>("--server-recipe") { Description = "how the default server model is made: quick (30 s on 2 cores) or full (about 5.5 min)", DefaultValueFactory = _ => "quick" };
         var alpha = new AlphaCommandOptions();
         var command = new Command("demo", "Crayon end to end: build or reuse a pool, customize to a task's examples, answer questions with and without the adapter, route a mixed set between device and server")
         {

@@ -17,7 +17,7 @@ namespace Crayon.Hybrid.ServerModel;
 /// </summary>
 public sealed record ServerModelRecipe
 {
-    /// <summary>The recipe measured in benchmarks/results/hybrid.md: 8 tasks × 1,000 + all of MMLU's train splits, 2 epochs (about 8 minutes on 2 cores).</summary>
+    /// <summary>The recipe measured in benchmarks/results/hybrid.md: 8 tasks × 1,000 + all of MMLU's train splits, 2 epochs (326 s on 2 cores).</summary>
     public static ServerModelRecipe Full { get; } = new();
 
     /// <summary>
