@@ -61,7 +61,7 @@ public sealed class DemoRunner : IDisposable
         Adapters = _options.PoolAdapters,
         Rank = _options.PoolRank,
         Seed = _options.Seed,
-        Signal = _options.Customizer.Signal ?? EmbeddingSignal.Query,
+        Signal = _options.Customizer.Signal ?? PoolBuildSettings.DefaultSignal,
         Training = TrainingOptions.AdapterDefaultsFor(_options.PoolRank) with { Epochs = _options.PoolEpochs, WindowLength = _options.ContextTokens },
     };
 
