@@ -26,7 +26,7 @@ internal static class PoolBuildCommand
         var adapters = new Option<int>("--adapters", "-n") { Description = "N: clusters, hence base adapters", DefaultValueFactory = _ => 16 };
         var rank = new Option<int>("--rank", "-r") { Description = "LoRA rank of the base adapters", DefaultValueFactory = _ => 8 };
         var output = new Option<string>("--output", "-o") { Description = "the pool file to write (GGUF)", Required = true };
-        var signal = new Option<string>("--signal") { Description = "query (first-layer attention queries, the paper's) or hidden (last hidden state)", DefaultValueFactory = _ => "query" };
+        var signal = new Option<string>("--signal") { Description = "query (first-layer attention queries, the paper's) or hidden (last hidden state)", DefaultValueFactory = _ => PoolBuildSettings.DefaultSignal.ToString().ToLowerInvariant() };
         var seed = new Option<long>("--seed") { Description = "seeds the sample, k-means and training: the same seed gives the same pool file", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int?>("--epochs") { Description = "training epochs per adapter (default: the measured default for the rank: 4 from rank 8, else 2)" };
         var lr = new Option<float?>("--lr") { Description = "peak learning rate (default: 3e-3 from rank 8, else 1e-2)" };

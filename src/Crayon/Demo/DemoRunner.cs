@@ -73,7 +73,7 @@ public sealed class DemoRunner : IDisposable
         Epochs = _options.PoolEpochs,
         ContextTokens = _options.ContextTokens,
         Seed = _options.Seed,
-        Signal = _options.Customizer.Signal ?? EmbeddingSignal.Query,
+        Signal = _options.Customizer.Signal ?? PoolBuildSettings.DefaultSignal,
     };
 
     /// <summary>The pool's settings.</summary>

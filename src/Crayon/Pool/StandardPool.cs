@@ -29,7 +29,7 @@ public sealed record StandardPool
     public int ContextTokens { get; init; } = 128;
 
     public long Seed { get; init; } = 1;
-    public EmbeddingSignal Signal { get; init; } = EmbeddingSignal.Query;
+    public EmbeddingSignal Signal { get; init; } = PoolBuildSettings.DefaultSignal;
 
     public PoolBuildSettings BuildSettings => new()
     {

@@ -41,6 +41,7 @@ internal static class TinyPool
         Rank = rank,
         Seed = seed,
         MinClusterExamples = 6,
+        Signal = Crayon.Llama.EmbeddingSignal.Query, // the tests' expectations (refusals of "hidden") are written for a query pool
         Training = TrainingFixture.Tiny with { Epochs = 1 },
     };
 

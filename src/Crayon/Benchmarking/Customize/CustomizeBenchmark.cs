@@ -42,7 +42,7 @@ public static class CustomizeBenchmark
             var pool = BuildPool(modelPath, splits, settings, rank, progress, cacheFolder, cancellation);
             pools.Add(pool.Summary);
             var oracles = TrainOracles(modelPath, identity, splits, settings, rank, progress, cacheFolder, cancellation);
-            using var customizer = new Customizer(model, identity, pool.Pool, new CustomizerOptions { Alpha = settings.Alpha, Mode = settings.Mode, Signal = settings.Signal });
+            using var customizer = new Customizer(model, identity, pool.Pool, new CustomizerOptions { Alpha = settings.Alpha, Mode = settings.Mode, Aggregation = settings.Aggregation, Signal = settings.Signal });
             var outcomes = ForEachTask(splits, settings.Jobs, $"tasks r{rank}", progress, cancellation,
                 split => new TaskRun(model, customizer, settings, rank, cancellation).Evaluate(split, oracles[split.Name]));
             foreach (var outcome in outcomes)

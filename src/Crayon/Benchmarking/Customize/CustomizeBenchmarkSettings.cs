@@ -57,7 +57,8 @@ public sealed record CustomizeBenchmarkSettings
 
     public AlphaOptions Alpha { get; init; } = CustomizerOptions.Default.Alpha;
     public CustomizationMode Mode { get; init; } = CustomizerOptions.Default.Mode;
-    public EmbeddingSignal Signal { get; init; } = EmbeddingSignal.Query;
+    public ExampleAggregation Aggregation { get; init; } = CustomizerOptions.Default.Aggregation;
+    public EmbeddingSignal Signal { get; init; } = Pool.Building.PoolBuildSettings.DefaultSignal;
 
     /// <summary>Compare embeddings after subtracting the pool's mean embedding (<see cref="Pool.AdapterPoolArtifact.EmbeddingCenter"/>).</summary>
     public bool Center { get; init; } = true;
@@ -136,6 +137,7 @@ public sealed record CustomizeBenchmarkSettings
             ["tau"] = Alpha.Temperature.ToString("R", CultureInfo.InvariantCulture),
             ["top_k"] = Alpha.TopK?.ToString(CultureInfo.InvariantCulture) ?? "all",
             ["mode"] = Mode.ToString().ToLowerInvariant(),
+            ["aggregation"] = Aggregation == ExampleAggregation.MeanAlpha ? "mean alpha" : "mean embedding",
             ["signal"] = Signal.ToString().ToLowerInvariant(),
             ["centered"] = Center ? "yes" : "no",
             ["min_cluster_examples"] = I($"{MinClusterExamples}"),

@@ -19,8 +19,15 @@ public sealed record PoolBuildSettings
     /// <summary>LoRA rank of every base adapter.</summary>
     public int Rank { get; init; } = 8;
 
+    /// <summary>
+    /// The measured default signal: the centered last hidden state. Centered first-layer queries collapse onto one
+    /// direction on stories260K (similarities near ±1 for every task), and alphas from them lost to hidden-state ones
+    /// on validation items (benchmarks/results/customize.md).
+    /// </summary>
+    public const EmbeddingSignal DefaultSignal = EmbeddingSignal.Hidden;
+
     /// <summary>Which activation embeds the examples (and, later, the user's examples).</summary>
-    public EmbeddingSignal Signal { get; init; } = EmbeddingSignal.Query;
+    public EmbeddingSignal Signal { get; init; } = DefaultSignal;
 
     /// <summary>Seeds k-means and every adapter's training (initialisation and text order).</summary>
     public long Seed { get; init; }
