@@ -72,7 +72,7 @@ public class HybridCliTests : TempFolderTest
         Assert.That(output, Does.Contain("customized through the server from pool 'stories': alpha [").And.Contain("B sent (alpha only)"));
         Assert.That(output, Does.Contain("router: similarity, calibrated on 6 examples to route 100%"));
         Assert.That(output.Split('\n').Count(l => l.StartsWith("[server] ", StringComparison.Ordinal)), Is.EqualTo(5), output);
-        Assert.That(output, Does.Contain("why: server: similarity score").And.Contain("4 of 4 question(s) answered by the server"));
+        Assert.That(output, Does.Contain("why: server: similarity ").And.Contain("4 of 4 question(s) answered by the server"));
         Assert.That(File.ReadLines(PathIn("answers.jsonl")).Count(), Is.EqualTo(5));
     }
 
