@@ -69,12 +69,31 @@ internal sealed class TaskRun(LlamaModel model, Customizer customizer, Customize
         return new TaskOutcome(records, alphas, costs);
     }
 
-    /// <summary>Mean answer NLL of the user's examples under the blend of <paramref name="alpha"/>: the baselines' objective.</summary>
+    /// <summary>
+    /// Mean answer NLL of the user's examples under the blend of <paramref name="alpha"/>: the baselines' objective.
+    /// An example whose gold answer alone outruns the scoring context (a few train items run past 500 tokens; test
+    /// items fit: <see cref="CustomizeBenchmarkSettings.ScoringContextLength"/> is sized for them) is left out of the mean: the same examples for every alpha, so the search still
+    /// compares like with like, and one long example no longer stops the whole benchmark.
+    /// </summary>
     private double ExamplesNll(LlamaContext context, double[] alpha, IReadOnlyList<QaItem> examples)
     {
         cancellation.ThrowIfCancellationRequested();
         using var blend = customizer.Apply(alpha, context.ApplyAdapters);
-        return examples.Average(e => QaModelScorer.GoldNll(context, e, Budget));
+        var scored = examples.Select(e => GoldNllIfItFits(context, e)).OfType<double>().ToArray();
+        if (scored.Length == 0) throw new InvalidOperationException($"none of the {examples.Count} user examples fits the scoring context of {context.ContextLength} tokens");
+        return scored.Average();
+    }
+
+    private double? GoldNllIfItFits(LlamaContext context, QaItem example)
+    {
+        try
+        {
+            return QaModelScorer.GoldNll(context, example, Budget);
+        }
+        catch (PromptTooLongException)
+        {
+            return null;
+        }
     }
 
     private TaskMetrics ScoreWith(LlamaContext context, TaskSplit split, double[] alpha)
