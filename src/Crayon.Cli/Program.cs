@@ -14,6 +14,9 @@ root.Add(GenerateCommand.Create());
 root.Add(ScoreCommand.Create());
 root.Add(EmbedCommand.Create());
 root.Add(TrainCommand.Create());
+root.Add(PoolCommand.Create());
+root.Add(CustomizeCommand.Create());
+root.Add(DemoCommand.Create());
 root.Add(ServeCommand.Create());
 root.Add(AskCommand.Create());
 

@@ -10,6 +10,7 @@ public static class BenchCommand
         var command = new Command("bench", "Measure performance");
         command.Subcommands.Add(BenchBlendCommand.Create());
         command.Subcommands.Add(BenchSwapCommand.Create());
+        command.Subcommands.Add(BenchCustomizeCommand.Create());
         command.Subcommands.Add(BenchHybridCommand.Create());
         command.Subcommands.Add(BenchServeCommand.Create());
         command.Subcommands.Add(BenchTuneCommand.Create());

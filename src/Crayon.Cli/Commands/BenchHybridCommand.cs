@@ -5,9 +5,11 @@ using Crayon.Blending;
 using Crayon.Customization;
 using Crayon.Evaluation;
 using Crayon.Hybrid.Endpoint;
+using Crayon.Hybrid.ServerModel;
 using Crayon.Llama;
 using Crayon.Models;
 using Crayon.Pool;
+using Crayon.Pool.Building;
 using Crayon.Server.Hosting;
 using Crayon.Tasks;
 
@@ -23,14 +25,14 @@ internal static class BenchHybridCommand
     public static Command Create()
     {
         var json = new Option<string>("--json") { Description = "benchmark JSON to write (queries and SVG plots go beside it)", Required = true };
-        var quick = new Option<bool>("--quick") { Description = "3 tasks × 50 items, 3 MMLU subjects × 25, K = 16: well under a minute on 2 cores with stories260K" };
+        var quick = new Option<bool>("--quick") { Description = "3 tasks × 50 items, 3 MMLU subjects × 25, K = 16, the quick server recipe: 27 s on 2 cores, plus about 45 s for pool and server model on a cold cache" };
         var deviceModel = new Option<string?>("--device-model") { Description = "the device's GGUF model (default: stories260K from the shared data)" };
-        var adapter = new Option<string?>("--adapter") { Description = "one customized adapter (GGUF) the device uses for every task" };
-        var pool = new Option<string?>("--pool") { Description = "customize the device for each task from this pool (alpha from q_c of the task's K examples)" };
-        var mode = new Option<string>("--mode") { Description = "pool blend: linear or concat", DefaultValueFactory = _ => "linear" };
-        var topK = new Option<int?>("--top-k") { Description = "pool blend: adapters kept in alpha (and stacked by concat)" };
-        var tau = new Option<double>("--tau") { Description = "pool blend: softmax temperature of alpha", DefaultValueFactory = _ => AlphaOptions.Default.Temperature };
-        var serverModel = new Option<string?>("--server-model") { Description = "the server's GGUF model for the in-process server (default: the device model, which only tests the plumbing)" };
+        var adapter = new Option<string?>("--adapter") { Description = "one customized adapter (GGUF) the device uses for every task, instead of customizing from a pool" };
+        var pool = new Option<string?>("--pool") { Description = "customize the device for each task from this pool (default: the standard pool, built once and cached)" };
+        var noCustomization = new Option<bool>("--base") { Description = "the device answers with its base model (no customization)" };
+        var alpha = new AlphaCommandOptions();
+        var serverModel = new Option<string?>("--server-model") { Description = "the server's GGUF model for the in-process server (default: the device model fine-tuned on all train splits by --server-recipe, built once and cached)" };
+        var serverRecipe = new Option<string?>("--server-recipe") { Description = "how the default server model is made: full (about 5.5 min on 2 cores) or quick (30 s); default full, quick with --quick" };
         var serverUrl = new Option<string?>("--server-url") { Description = "an OpenAI-compatible endpoint to use instead of the in-process server" };
         var apiKey = new Option<string?>("--api-key") { Description = "API key for --server-url" };
         var tasks = new Option<string?>("--tasks") { Description = "customized tasks, comma-separated (default: the eight standard tasks; --quick: arc_easy,obqa,siqa)" };
@@ -45,11 +47,13 @@ internal static class BenchHybridCommand
         var raw = new Option<bool>("--raw-similarity") { Description = "do not center routing similarities on the reference mixture's mean" };
         var command = new Command("hybrid", "Accuracy against routing ratio: device, server and routing policies on customized and mixed query sets")
         {
-            json, quick, deviceModel, adapter, pool, mode, topK, tau, serverModel, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx, routingSignal, raw,
+            json, quick, deviceModel, adapter, pool, noCustomization, serverModel, serverRecipe, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx, routingSignal, raw,
         };
+        alpha.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(adapter) is not null && result.GetValue(pool) is not null) throw new ArgumentException("give --adapter or --pool, not both");
+            if (new[] { result.GetValue(adapter) is not null, result.GetValue(pool) is not null, result.GetValue(noCustomization) }.Count(x => x) > 1)
+                throw new ArgumentException("give at most one of --adapter, --pool and --base");
             var preset = result.GetValue(quick) ? HybridBenchmarkSettings.Quick : new HybridBenchmarkSettings();
             var settings = preset with
             {
@@ -68,21 +72,46 @@ internal static class BenchHybridCommand
                 CenterRouting = !result.GetValue(raw),
             };
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
-            var devicePath = result.GetValue(deviceModel) ?? DefaultModel.Stories260K();
-            var serverPath = result.GetValue(serverModel) ?? devicePath;
+            var devicePath = result.GetValue(deviceModel) ?? DefaultModel.EnsureImported();
             var contextOptions = new LlamaContextOptions { ContextLength = result.GetValue(ctx), Threads = result.GetValue(threads) };
+            var catalog = TaskCatalog.Open();
             using var device = LlamaModel.Load(devicePath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
 
-            using var poolCustomizer = result.GetValue(pool) is { } poolPath
-                ? new PoolTaskCustomizer(device, new PoolModel(device.GetMetadata("general.name") ?? device.Name, device.Architecture, ModelFingerprint.Of(devicePath)),
-                    AdapterPoolFile.Read(poolPath), new AlphaOptions { Temperature = result.GetValue(tau), TopK = result.GetValue(topK) },
-                    BlendOptionParsing.Mode(result.GetValue(mode)!, "--mode"), result.GetValue(topK))
-                : null;
-            if (poolCustomizer is not null) settings = settings with { Signal = poolCustomizer.Signal };
+            // The device customizes through the product's own path: the standard pool (or --pool) and the Customizer.
+            var poolPath = result.GetValue(pool);
+            if (poolPath is null && result.GetValue(adapter) is null && !result.GetValue(noCustomization))
+            {
+                var standard = new StandardPool { Seed = settings.Seed };
+                var cached = PoolBuildProgressBar.Run(CliConsole.Error(), report => standard.GetOrBuild(devicePath, catalog, new PoolBuildRun { Progress = report, Cancellation = cancellationToken }));
+                Console.Error.WriteLine($"bench hybrid: pool {(cached.Built is null ? "reused" : $"built in {cached.Built.Elapsed.TotalSeconds:F0} s")}: {cached.Path}");
+                poolPath = cached.Path;
+            }
+            using var customizer = poolPath is null ? null
+                : new Customizer(device, PoolModelIdentity.Of(devicePath), AdapterPoolFile.Read(poolPath),
+                    CustomizerOptions.Default with { Alpha = alpha.Alpha(result), Mode = alpha.Mode(result) });
+            if (customizer is not null) settings = settings with { Signal = customizer.Pool.Signal };
             var fixedAdapter = result.GetValue(adapter) is { } adapterPath ? File.ReadAllBytes(adapterPath) : null;
-            TaskCustomizer customize = poolCustomizer is not null ? poolCustomizer.Customize
+            TaskCustomizer customize = customizer is not null ? PoolTaskCustomizer.From(customizer)
                 : fixedAdapter is not null ? (task, _, _) => LlamaAdapter.Load(device, fixedAdapter, result.GetValue(adapter)!)
                 : (_, _, _) => null;
+
+            // The server model: named, or the device model fine-tuned on every train split (built once, cached).
+            var recipeName = result.GetValue(serverRecipe) ?? (result.GetValue(quick) ? "quick" : "full");
+            var recipe = recipeName switch
+            {
+                "full" => ServerModelRecipe.Full,
+                "quick" => ServerModelRecipe.Quick,
+                _ => throw new ArgumentException($"--server-recipe must be full or quick, not '{recipeName}'"),
+            };
+            CachedServerModel? builtServer = null;
+            if (result.GetValue(serverModel) is null && result.GetValue(serverUrl) is null)
+            {
+                if (result.GetValue(deviceModel) is not null) throw new ArgumentException("with --device-model, name the server's model too (--server-model or --server-url)");
+                builtServer = TrainingProgressBar.Run(CliConsole.Error(),
+                    $"server model ({recipe.Name})", progress => ServerModelCache.GetOrBuild(recipe with { Seed = settings.Seed }, catalog: catalog, progress: progress, cancellation: cancellationToken));
+                Console.Error.WriteLine($"bench hybrid: server model {(builtServer.Statistics is null ? "reused" : $"trained in {builtServer.Elapsed!.Value.TotalSeconds:F0} s")}: {builtServer.Path}");
+            }
+            var serverPath = result.GetValue(serverModel) ?? builtServer?.Path ?? devicePath;
 
             await using var server = result.GetValue(serverUrl) is null
                 ? await CrayonServer.StartAsync(new CrayonServerOptions
@@ -93,16 +122,18 @@ internal static class BenchHybridCommand
             var url = server?.BaseUrl ?? new Uri(result.GetValue(serverUrl)!);
             using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = url, ApiKey = result.GetValue(apiKey), Timeout = TimeSpan.FromSeconds(120) });
             Console.Error.WriteLine($"bench hybrid: device {devicePath}, server {(server is null ? url.ToString() : $"{serverPath} at {url}")}, " +
-                                    $"customization {(poolCustomizer is not null ? "pool " + result.GetValue(pool) : fixedAdapter is not null ? "adapter " + result.GetValue(adapter) : "none (base model)")}");
+                                    $"customization {(customizer is not null ? "pool " + poolPath : fixedAdapter is not null ? "adapter " + result.GetValue(adapter) : "none (base model)")}");
 
-            var outcome = await HybridBenchmark.RunAsync(device, contextOptions, customize, endpoint, TaskCatalog.Open(), settings,
+            var outcome = await HybridBenchmark.RunAsync(device, contextOptions, customize, endpoint, catalog, settings,
                 line => Console.Error.WriteLine($"bench hybrid: {line}"), cancellationToken);
 
             var machine = MachineInfo.Current();
             var recorded = new Dictionary<string, string>
             {
                 ["device_model"] = devicePath, ["server_model"] = server is null ? url.ToString() : serverPath,
-                ["customization"] = poolCustomizer is not null ? $"pool {result.GetValue(pool)} ({result.GetValue(mode)}, tau {result.GetValue(tau).ToString(CultureInfo.InvariantCulture)}, top-k {result.GetValue(topK)?.ToString(CultureInfo.InvariantCulture) ?? "all"})"
+                ["server_recipe"] = builtServer is null ? "named" : $"{recipe.Name}: {builtServer.TrainingItems} train items, " + recipe.Canonical().Replace('\n', ' '),
+                ["customization"] = customizer is not null
+                    ? $"pool {poolPath} (Customizer: {AlphaCommandOptions.Name(customizer.Options.Mode)}, tau {customizer.Options.Alpha.Temperature.ToString(CultureInfo.InvariantCulture)}, top-k {customizer.Options.Alpha.TopK?.ToString(CultureInfo.InvariantCulture) ?? "all"})"
                     : fixedAdapter is not null ? $"adapter {result.GetValue(adapter)}" : "none",
                 ["tasks"] = string.Join(",", settings.Tasks), ["out_of_scope"] = string.Join(",", settings.OutOfScope),
                 ["items_per_task"] = Int(settings.ItemsPerTask), ["items_per_out_of_scope"] = Int(settings.ItemsPerOutOfScope), ["k"] = Int(settings.K),

@@ -1,3 +1,4 @@
+using Crayon.Models;
 using System.CommandLine;
 using System.Net;
 using System.Text.Json;
@@ -27,7 +28,7 @@ internal static class BenchServeCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
-            var path = result.GetValue(model) ?? DefaultModel.Stories260K();
+            var path = result.GetValue(model) ?? DefaultModel.EnsureImported();
             const long maxBody = 64 * 1024;
             var options = new CrayonServerOptions
             {

@@ -1,34 +1,52 @@
 using System.CommandLine;
 using System.Globalization;
+using Crayon.Customization;
 using Crayon.Llama;
+using Crayon.Pool;
+using Crayon.Tasks;
 
 namespace Crayon.Cli.Commands;
 
-/// <summary>`crayon embed`: a text's embedding (first-layer query signal or mean hidden state) as a JSON array.</summary>
+/// <summary>
+/// `crayon embed`: a text's embedding (first-layer query signal or mean hidden state) as a JSON array; or, with
+/// --examples, a user's examples as a customization request (`crayon customize --embeddings`) that carries the model's
+/// fingerprint and the signal, so that it is never matched against another model's pool.
+/// </summary>
 internal static class EmbedCommand
 {
     public static Command Create()
     {
         var llama = new LlamaCommandOptions();
-        var text = new Argument<string>("text") { Description = "text to embed" };
+        var text = new Argument<string?>("text") { Description = "text to embed", Arity = ArgumentArity.ZeroOrOne };
         var signal = new Option<string>("--signal")
         {
             Description = "query: mean first-layer attention query (pre-RoPE), the paper's signal; hidden: mean last hidden state",
             DefaultValueFactory = _ => "query",
         };
-        var command = new Command("embed", "Embed a text with the model itself") { text, signal };
+        var examples = new Option<string?>("--examples") { Description = "embed a QA JSONL file of user examples instead (written with --output)" };
+        var output = new Option<string?>("--output", "-o") { Description = "with --examples: the embeddings file to write (JSON)" };
+        var command = new Command("embed", "Embed a text, or a user's examples, with the model itself") { text, signal, examples, output };
         llama.AddTo(command);
         command.SetAction(result =>
         {
-            var kind = result.GetValue(signal)?.ToLowerInvariant() switch
+            var kind = SignalOption.Parse(result.GetValue(signal)!, "--signal");
+            var examplesPath = result.GetValue(examples);
+            var input = result.GetValue(text);
+            if ((examplesPath is null) == (input is null)) throw new ArgumentException("give either a text to embed or --examples FILE.jsonl");
+            if (examplesPath is not null)
             {
-                "query" => EmbeddingSignal.Query,
-                "hidden" => EmbeddingSignal.Hidden,
-                var other => throw new ArgumentException($"--signal must be query or hidden, not '{other}'"),
-            };
+                var path = result.GetValue(output) ?? throw new ArgumentException("--examples needs --output FILE.json for the embeddings");
+                var items = QaJsonlReader.ReadFile(examplesPath, QaReaderLimits.UserExamples);
+                using var loaded = llama.LoadModel(result);
+                using var embedder = new ExampleEmbedder(loaded, kind);
+                var embedded = new ExampleEmbeddings(PoolModelIdentity.Of(result.GetValue(llama.Model)!), kind, embedder.EmbedAll(items));
+                ExampleEmbeddingsFile.Write(path, embedded);
+                Console.WriteLine($"wrote {path}: {items.Count} example(s), {embedded.Dimension} values each ({kind.ToString().ToLowerInvariant()} signal)");
+                return 0;
+            }
             using var model = llama.LoadModel(result);
-            using var embedder = new LlamaEmbedder(model, llama.ContextOptions(result));
-            var vector = embedder.Embed(result.GetValue(text)!, kind);
+            using var plain = new LlamaEmbedder(model, llama.ContextOptions(result));
+            var vector = plain.Embed(input!, kind);
             Console.WriteLine("[" + string.Join(",", vector.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]");
             return 0;
         });

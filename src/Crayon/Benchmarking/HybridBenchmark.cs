@@ -97,13 +97,14 @@ public static class HybridBenchmark
         var deviceTime = Stopwatch.GetElapsedTime(started);
         // The server's answer does not depend on the device's adapter: ask once per query.
         if (!serverVerdicts.TryGetValue((item.Task, item.Id), out var verdict))
-            serverVerdicts[(item.Task, item.Id)] = verdict = await AskServerAsync(server, item, device.Budget, cancellationToken).ConfigureAwait(false);
+            serverVerdicts[(item.Task, item.Id)] = verdict = await AskServerAsync(server, item, device.BudgetFor(item), cancellationToken).ConfigureAwait(false);
         return new HybridQueryRecord
         {
             Task = task, QueryTask = item.Task, Id = item.Id, InScope = inScope,
             Similarity = similarity, Confidence = RoutingSignals.ChoiceMargin(local.Scores),
             Gold = item.Answer, DevicePredicted = local.Predicted, DeviceCredit = local.Credit,
             ServerPredicted = verdict.Score?.Predicted, ServerCredit = verdict.Score?.Credit ?? local.Credit, ServerFailure = verdict.Failure,
+            DeviceNll = local.GoldNll, ServerNll = verdict.Score?.GoldNll ?? local.GoldNll,
             RequestBytes = verdict.BytesSent, ResponseBytes = verdict.BytesReceived,
             DeviceMilliseconds = deviceTime.TotalMilliseconds, ServerMilliseconds = verdict.Elapsed.TotalMilliseconds,
         };
@@ -133,13 +134,14 @@ public static class HybridBenchmark
         {
             var scorer = new RoutingScorer(policy, calibration, SeededRandom.Derive(settings.Seed, $"random-routing:{draw}"));
             var outcomes = rows.Select(r => new RoutingOutcome(scorer.Score(new QuerySignals($"{r.QueryTask}/{r.Id}", r.Similarity, r.Confidence)),
-                r.DeviceCredit, r.ServerCredit, r.RequestBytes)).ToArray();
+                r.DeviceCredit, r.ServerCredit, r.RequestBytes, r.DeviceNll, r.ServerNll)).ToArray();
             return RoutingCurve.Build(outcomes, settings.Ratios);
         }).ToArray();
         return Enumerable.Range(0, settings.Ratios.Count).Select(j => curves[0][j] with
         {
             Accuracy = curves.Average(c => c[j].Accuracy),
             BytesPerQuery = curves.Average(c => c[j].BytesPerQuery),
+            Nll = curves.Average(c => c[j].Nll),
         }).ToArray();
     }
 
@@ -151,7 +153,8 @@ public static class HybridBenchmark
             var queries = points.Sum(p => p.Queries);
             var routed = points.Sum(p => p.Routed);
             return new RoutingCurvePoint(points[0].TargetRatio, (double)routed / queries,
-                points.Sum(p => p.Accuracy * p.Queries) / queries, points.Sum(p => p.BytesPerQuery * p.Queries) / queries, routed, queries);
+                points.Sum(p => p.Accuracy * p.Queries) / queries, points.Sum(p => p.BytesPerQuery * p.Queries) / queries, routed, queries,
+                points.Sum(p => p.Nll * p.Queries) / queries);
         });
 
     private static double Mean(IEnumerable<HybridQueryRecord> rows, Func<HybridQueryRecord, double> value) => rows.Select(value).DefaultIfEmpty(0).Average();

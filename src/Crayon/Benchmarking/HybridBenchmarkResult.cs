@@ -14,8 +14,8 @@ public sealed record HybridBenchmarkResult(IReadOnlyList<HybridRecord> Records, 
         ?? throw new KeyNotFoundException($"no curve for set '{set}' and policy '{policy}'");
 
     /// <summary>
-    /// Writes the report to <paramref name="jsonPath"/>, the queries to "&lt;stem&gt;.queries.jsonl" and one SVG
-    /// per set to "&lt;stem&gt;.&lt;set&gt;.svg"; returns the files written.
+    /// Writes the report to <paramref name="jsonPath"/>, the queries to "&lt;stem&gt;.queries.jsonl", and per set one SVG of
+    /// accuracy ("&lt;stem&gt;.&lt;set&gt;.svg") and one of gold-answer NLL ("&lt;stem&gt;.&lt;set&gt;.nll.svg"); returns the files written.
     /// </summary>
     public IReadOnlyList<string> Write(string jsonPath, IReadOnlyDictionary<string, string> settings)
     {
@@ -30,6 +30,9 @@ public sealed record HybridBenchmarkResult(IReadOnlyList<HybridRecord> Records, 
             var svg = $"{stem}.{set}.svg";
             SvgLineChart.Write(svg, Chart(set));
             written.Add(svg);
+            var nll = $"{stem}.{set}.nll.svg";
+            SvgLineChart.Write(nll, NllChart(set));
+            written.Add(nll);
         }
         return written;
     }
@@ -42,6 +45,16 @@ public sealed record HybridBenchmarkResult(IReadOnlyList<HybridRecord> Records, 
         YLabel = "accuracy (%)",
         Series = Records.Where(r => r.Set == set).GroupBy(r => r.Policy)
             .Select(g => new LineSeries(g.Key, g.OrderBy(r => r.Ratio).Select(r => new PlotPoint(100 * r.Ratio, 100 * r.Accuracy)).ToArray())).ToArray(),
+    };
+
+    /// <summary>Mean gold-answer NLL against routing ratio for one set (lower is better), one line per policy.</summary>
+    public LineChart NllChart(string set) => new()
+    {
+        Title = $"Hybrid routing: {set} queries, gold-answer NLL",
+        XLabel = "queries routed to the server (%)",
+        YLabel = "mean gold-answer NLL (nats, lower is better)",
+        Series = Records.Where(r => r.Set == set).GroupBy(r => r.Policy)
+            .Select(g => new LineSeries(g.Key, g.OrderBy(r => r.Ratio).Select(r => new PlotPoint(100 * r.Ratio, r.Nll)).ToArray())).ToArray(),
     };
 }
 

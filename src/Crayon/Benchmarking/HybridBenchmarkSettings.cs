@@ -54,7 +54,10 @@ public sealed record HybridBenchmarkSettings
 
     public int RandomDraws { get; init; } = 20;
 
-    /// <summary>The --quick configuration: 3 tasks × 50 items, 3 MMLU subjects × 25, K = 16 (about 20 s on 2 cores with stories260K on both sides).</summary>
+    /// <summary>
+    /// The --quick configuration: 3 tasks × 50 items, 3 MMLU subjects × 25, K = 16 (measured on 2 cores: 29 s with the pool and the
+    /// quick server model cached; a cold cache adds about 15 s for the pool and 30 s for the server model).
+    /// </summary>
     public static HybridBenchmarkSettings Quick { get; } = new()
     {
         Tasks = ["arc_easy", "obqa", "siqa"],

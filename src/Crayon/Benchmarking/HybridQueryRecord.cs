@@ -28,6 +28,12 @@ public sealed record HybridQueryRecord
     /// <summary>The server's credit; the device's when the server failed (what the hybrid client would return).</summary>
     public required double ServerCredit { get; init; }
 
+    /// <summary>-log P(gold answer) under the customized device model, summed over the answer's tokens.</summary>
+    public required double DeviceNll { get; init; }
+
+    /// <summary>The same under the server model; the device's when the server failed.</summary>
+    public required double ServerNll { get; init; }
+
     public required string? ServerFailure { get; init; }
     public required long RequestBytes { get; init; }
     public required long ResponseBytes { get; init; }

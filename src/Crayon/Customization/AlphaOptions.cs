@@ -2,18 +2,19 @@ namespace Crayon.Customization;
 
 /// <summary>
 /// How similarities become blend coefficients: alpha = softmax(s / <see cref="Temperature"/>), over the
-/// <see cref="TopK"/> most similar adapters only when set. The defaults are placeholders until the
-/// customization benchmark's tau/top-k ablation picks measured ones.
+/// <see cref="TopK"/> most similar adapters only when set. The defaults are the customization ablation's best on
+/// validation items (benchmarks/results/customize.md): tau 0.01 over all adapters, with
+/// <see cref="ExampleAggregation.MeanAlpha"/> and centered hidden-state embeddings.
 /// </summary>
 public sealed record AlphaOptions
 {
     /// <summary>tau: smaller is sharper (tau → 0 picks the most similar adapter). Must be positive and finite.</summary>
-    public double Temperature { get; init; } = 0.1;
+    public double Temperature { get; init; } = 0.01;
 
     /// <summary>Keep only the k most similar adapters (1..N), renormalised; null keeps all.</summary>
     public int? TopK { get; init; }
 
-    /// <summary>tau = 0.1, all adapters.</summary>
+    /// <summary>tau = 0.01, all adapters.</summary>
     public static AlphaOptions Default { get; } = new();
 
     internal void Validate(int adapterCount)

@@ -43,9 +43,9 @@ public static class BenchmarkTables
     /// <summary>Accuracy against routing ratio, one row per (set, policy, ratio).</summary>
     public static Table Hybrid(IReadOnlyList<HybridRecord> records)
     {
-        var table = NewTable("Hybrid routing", ["set", "policy", "routed", "accuracy", "bytes/query", "queries"]);
+        var table = NewTable("Hybrid routing", ["set", "policy", "routed", "accuracy", "gold NLL", "bytes/query", "queries"]);
         foreach (var r in records)
-            table.AddRow(Cell(r.Set), Cell(r.Policy), Cell(Percent(r.Ratio)), Cell(Percent(r.Accuracy)),
+            table.AddRow(Cell(r.Set), Cell(r.Policy), Cell(Percent(r.Ratio)), Cell(Percent(r.Accuracy)), Cell(r.Nll.ToString("F2", CultureInfo.InvariantCulture)),
                 Cell(r.BytesSent.ToString("0", CultureInfo.InvariantCulture)), Cell(Int(r.Queries)));
         return table;
     }

@@ -2,7 +2,7 @@ namespace Crayon.Evaluation;
 
 /// <summary>
 /// One point of `crayon bench hybrid` (issue 5): accuracy of a routing policy at one routing ratio
-/// on one query set. Serialised in snake_case: set, policy, ratio, accuracy, bytes_sent, queries, routed.
+/// on one query set. Serialised in snake_case: set, policy, ratio, accuracy, nll, bytes_sent, queries, routed.
 /// </summary>
 public sealed record HybridRecord
 {
@@ -17,6 +17,12 @@ public sealed record HybridRecord
 
     /// <summary>Accuracy over all queries, each answered where it was routed.</summary>
     public required double Accuracy { get; init; }
+
+    /// <summary>
+    /// Mean gold-answer NLL (-log P of the gold choice, summed over its tokens), each query's from the model that answered it.
+    /// Lower is better; it separates models whose accuracy sits near chance.
+    /// </summary>
+    public double Nll { get; init; }
 
     /// <summary>Mean bytes sent to the server per query (routed or not).</summary>
     public required double BytesSent { get; init; }

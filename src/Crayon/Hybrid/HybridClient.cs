@@ -20,7 +20,13 @@ public sealed class HybridClient(HybridDevice device, Router router, OpenAiEndpo
     public Router Router { get; } = router ?? throw new ArgumentNullException(nameof(router));
     public OpenAiEndpoint Server { get; } = server ?? throw new ArgumentNullException(nameof(server));
 
-    private bool NeedsConfidence => Router.Policy is RoutingPolicy.Confidence or RoutingPolicy.Combined;
+    /// <summary>
+    /// Measure the device's confidence for every query even when the policy does not read it, so each decision shows
+    /// it (the demo). Costs the device's answer for queries that go to the server; off by default.
+    /// </summary>
+    public bool AlwaysMeasureConfidence { get; init; }
+
+    private bool NeedsConfidence => AlwaysMeasureConfidence || Router.Policy is RoutingPolicy.Confidence or RoutingPolicy.Combined;
 
     /// <summary>Answers one multiple-choice query.</summary>
     /// <exception cref="OperationCanceledException">only when <paramref name="cancellationToken"/> fires.</exception>
@@ -50,7 +56,7 @@ public sealed class HybridClient(HybridDevice device, Router router, OpenAiEndpo
 
         if (decision.Target == RouteTarget.Device) return Answer(AnswerSource.Device, DeviceAnswer(), null, null, null);
 
-        var call = await Server.ScoreChoicesAsync(QaPrompt.ForScoring(item, Device.Budget).Choices, cancellationToken).ConfigureAwait(false);
+        var call = await Server.ScoreChoicesAsync(QaPrompt.ForScoring(item, Device.BudgetFor(item)).Choices, cancellationToken).ConfigureAwait(false);
         if (!call.Succeeded) return Answer(AnswerSource.DeviceFallback, DeviceAnswer(), null, call.Failure, call);
         ItemScore remote;
         try { remote = MultipleChoiceScorer.Score(item.Answer, call.Value!); }

@@ -48,11 +48,26 @@ public sealed class HybridDevice
     /// <summary>The reference mean subtracted before cosines, or null.</summary>
     public float[]? Center { get; }
 
-    /// <summary>The character budget the device's prompts are cut to; the server gets the same prompts.</summary>
+    /// <summary>The character budget the device's prompts start from (see <see cref="BudgetFor"/>).</summary>
     public PromptBudget Budget => QaModelScorer.BudgetFor(Context.ContextLength);
 
     /// <summary>The device model's answer: every choice scored, the most likely one predicted.</summary>
-    public ItemScore Answer(QaItem item) => QaModelScorer.Score(Context, item);
+    public ItemScore Answer(QaItem item) => QaModelScorer.Score(Context, item, BudgetFor(item));
+
+    /// <summary>
+    /// The character budget <paramref name="item"/>'s prompts are cut to: <see cref="Budget"/>, halved while a choice's text
+    /// tokenizes past the context (text of many tokens per character: byte-fallback, long boolq passages), as the device's own
+    /// scoring does. The server is sent these same prompts, so both sides judge the same text and a server of the same context
+    /// is never handed a prompt it cannot hold.
+    /// </summary>
+    public PromptBudget BudgetFor(QaItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var budget = Budget;
+        while (budget.MaxChars > 64 && QaPrompt.ForScoring(item, budget).Choices.Any(c => Context.Model.Tokenizer.Tokenize(c.Text).Length > Context.ContextLength))
+            budget = new PromptBudget(budget.MaxChars / 2);
+        return budget;
+    }
 
     /// <summary>The embedding of what the model reads for <paramref name="item"/> (shortened from the left when it would not fit).</summary>
     public float[] Embed(QaItem item) => Embed(Embedder, Signal, Budget, budget => QaPrompt.QueryText(item, budget));

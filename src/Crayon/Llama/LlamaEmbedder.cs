@@ -25,5 +25,11 @@ public sealed class LlamaEmbedder : IDisposable
 
     public (float[] Query, float[] Hidden) EmbedBoth(string text) => _context.EmbedTokens(Model.Tokenizer.Tokenize(text));
 
+    /// <summary>Tokens one embedding may cover (the context's length).</summary>
+    public int ContextLength => _context.ContextLength;
+
+    /// <summary>Embeds already tokenized text (at most <see cref="ContextLength"/> tokens).</summary>
+    public (float[] Query, float[] Hidden) EmbedTokens(int[] tokens) => _context.EmbedTokens(tokens);
+
     public void Dispose() => _context.Dispose();
 }

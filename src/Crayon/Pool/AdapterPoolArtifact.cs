@@ -10,8 +10,11 @@ namespace Crayon.Pool;
 /// </summary>
 public sealed class AdapterPoolArtifact
 {
+    /// <param name="embeddingCenter">The mean embedding of the training examples, subtracted from every embedding before it is compared
+    /// with the centroids (which then live in the centered space); null when the pool compares raw embeddings.</param>
     public AdapterPoolArtifact(AdapterPool adapters, IReadOnlyList<float[]> centroids, EmbeddingSignal signal, PoolModel model,
-                               IReadOnlyList<string>? adapterNames = null, IReadOnlyDictionary<string, string>? provenance = null)
+                               IReadOnlyList<string>? adapterNames = null, IReadOnlyDictionary<string, string>? provenance = null,
+                               float[]? embeddingCenter = null)
     {
         ArgumentNullException.ThrowIfNull(adapters);
         ArgumentNullException.ThrowIfNull(centroids);
@@ -27,6 +30,8 @@ public sealed class AdapterPoolArtifact
             if (centroids[i].Any(v => !float.IsFinite(v)))
                 throw new ArgumentException($"centroid {i} holds a NaN or infinite value", nameof(centroids));
         }
+        if (embeddingCenter is not null && (embeddingCenter.Length != dimension || embeddingCenter.Any(v => !float.IsFinite(v))))
+            throw new ArgumentException($"the embedding center has {embeddingCenter.Length} values (or a non-finite one); the centroids have {dimension}", nameof(embeddingCenter));
         adapterNames ??= Enumerable.Range(0, adapters.Count).Select(i => $"adapter-{i}").ToArray();
         if (adapterNames.Count != adapters.Count)
             throw new ArgumentException($"{adapterNames.Count} adapter names for {adapters.Count} adapters", nameof(adapterNames));
@@ -36,7 +41,30 @@ public sealed class AdapterPoolArtifact
         Model = model;
         AdapterNames = adapterNames;
         Provenance = provenance ?? new Dictionary<string, string>();
+        EmbeddingCenter = embeddingCenter;
     }
+
+    /// <summary>
+    /// Subtracted from an embedding before it meets the centroids; null: embeddings are compared as they are. The mean
+    /// over tokens of a model's activations shares one large component across all texts (for stories260K's first-layer
+    /// queries, every cosine is above 0.99), which centering removes so that similarities tell tasks apart.
+    /// </summary>
+    public float[]? EmbeddingCenter { get; }
+
+    /// <summary>An embedding moved into the centroids' space (minus <see cref="EmbeddingCenter"/> when there is one).</summary>
+    public float[] ToCentroidSpace(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != EmbeddingLength)
+            throw new ArgumentException($"the embedding has {embedding.Length} values; this pool's centroids have {EmbeddingLength} (another model or signal?)");
+        var moved = embedding.ToArray();
+        if (EmbeddingCenter is { } center)
+            for (var i = 0; i < moved.Length; i++) moved[i] -= center[i];
+        return moved;
+    }
+
+    /// <summary>The similarity of q_c to every centroid and the alpha made from them: the one place alpha is computed from a pool.</summary>
+    public Customization.BlendCoefficients Coefficients(ReadOnlySpan<float> taskEmbedding, Customization.AlphaOptions? options = null) =>
+        Customization.BlendAlpha.FromEmbedding(ToCentroidSpace(taskEmbedding), Centroids, options);
 
     public AdapterPool Adapters { get; }
     public int Count => Adapters.Count;

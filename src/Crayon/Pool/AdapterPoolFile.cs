@@ -11,12 +11,15 @@ namespace Crayon.Pool;
 /// factors as "p{i}.{target}.weight.lora_a/_b", the centroids as "crayon.centroids" [embedding, N], and
 /// metadata under "crayon.pool.*": format version, signal, rank, each adapter's alpha, target modules, adapter names, the
 /// model it was built for, the build's provenance and a SHA-256 of all tensor data, verified on read.
+/// Format 2 adds the optional "crayon.embedding_center" [embedding] (see <see cref="AdapterPoolArtifact.EmbeddingCenter"/>);
+/// format-1 files, which have none, are still read.
 /// </summary>
 public static class AdapterPoolFile
 {
     public const string GeneralType = "crayon.pool";
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     public const string CentroidsTensor = "crayon.centroids";
+    public const string CenterTensor = "crayon.embedding_center";
 
     private const string Prefix = "crayon.pool.";
     private const string KeyVersion = Prefix + "version";
@@ -51,8 +54,8 @@ public static class AdapterPoolFile
         if (m.FindString(GgufKeys.Type) != GeneralType)
             throw new GgufFormatException(source, $"metadata key '{GgufKeys.Type}'", $"is '{m.FindString(GgufKeys.Type)}', expected '{GeneralType}' (not a Crayon pool)");
         var version = Require(m, KeyVersion, source).AsUInt32();
-        if (version != FormatVersion)
-            throw new GgufFormatException(source, $"metadata key '{KeyVersion}'", $"is {version}; this Crayon reads pool format {FormatVersion}");
+        if (version is < 1 or > FormatVersion)
+            throw new GgufFormatException(source, $"metadata key '{KeyVersion}'", $"is {version}; this Crayon reads pool formats 1 to {FormatVersion}");
         VerifyChecksum(file, Require(m, KeyChecksum, source).AsString());
 
         var count = (int)m.GetInteger(KeyCount, 1, 4096);
@@ -99,13 +102,20 @@ public static class AdapterPoolFile
                 $"has dimensions [{string.Join(", ", centroidTensor.Dimensions)}], expected [{embedding}, {count}]");
         var flat = centroidTensor.ToFloat32();
         var centroids = Enumerable.Range(0, count).Select(i => flat.AsSpan(i * embedding, embedding).ToArray()).ToArray();
+        float[]? center = null;
+        if (file.TryGetTensor(CenterTensor, out var centerTensor))
+        {
+            if (centerTensor.Dimensions.Count != 1 || centerTensor.Dimensions[0] != embedding)
+                throw new GgufFormatException(source, $"tensor '{CenterTensor}'", $"has dimensions [{string.Join(", ", centerTensor.Dimensions)}], expected [{embedding}]");
+            center = centerTensor.ToFloat32();
+        }
 
         var model = new PoolModel(m.GetString(KeyModelName), m.GetString(KeyModelArchitecture), m.GetString(KeyModelFingerprint));
         var provenance = m.Where(e => e.Key.StartsWith(ProvenancePrefix, StringComparison.Ordinal) && e.Value.Type == GgufValueType.String)
             .ToDictionary(e => e.Key[ProvenancePrefix.Length..], e => e.Value.AsString(), StringComparer.Ordinal);
         try
         {
-            return new AdapterPoolArtifact(pool, centroids, signal, model, names, provenance);
+            return new AdapterPoolArtifact(pool, centroids, signal, model, names, provenance, center);
         }
         catch (ArgumentException e)
         {
@@ -147,6 +157,7 @@ public static class AdapterPoolFile
             infos.AddRange(LoraAdapterGguf.TensorInfosOf(pool.Adapters.Adapters[i], storage)
                 .Select(t => new GgufTensorInfo($"p{i}.{t.Name}", t.Dimensions.ToArray(), t.Type)));
         infos.Add(new GgufTensorInfo(CentroidsTensor, [pool.EmbeddingLength, pool.Count], GgmlType.F32));
+        if (pool.EmbeddingCenter is not null) infos.Add(new GgufTensorInfo(CenterTensor, [pool.EmbeddingLength], GgmlType.F32));
         return infos.ToArray();
     }
 
@@ -159,6 +170,11 @@ public static class AdapterPoolFile
             if (index == pool.Count * perAdapter)
             {
                 GgufTensor.WriteFloats(stream, centroids, GgmlType.F32);
+                return;
+            }
+            if (index == pool.Count * perAdapter + 1)
+            {
+                GgufTensor.WriteFloats(stream, pool.EmbeddingCenter!, GgmlType.F32);
                 return;
             }
             var pair = pool.Adapters.Adapters[index / perAdapter].Pairs[index % perAdapter / 2];

@@ -8,7 +8,7 @@ namespace Crayon.Reporting;
 /// </summary>
 public static class SvgHeatmap
 {
-    private const double Top = 90, Right = 110, Bottom = 20, Cell = 22;
+    private const double MinTop = 90, Right = 110, Bottom = 20, Cell = 22;
 
     /// <exception cref="ArgumentException">no rows or columns, a row of the wrong length, or a label count that does not match.</exception>
     public static string Render(Heatmap map)
@@ -21,14 +21,16 @@ public static class SvgHeatmap
 
         var left = 16 + 7 * Math.Min(40, map.RowLabels.Max(l => l?.Length ?? 0));
         var width = left + map.ColumnLabels.Count * Cell + Right;
-        var height = Top + map.RowLabels.Count * Cell + Bottom;
+        // Rotated column labels rise about 5.7 px per character (11 px text at 60°): room for the longest below the title.
+        var top = Math.Max(MinTop, 40 + 5.7 * Math.Min(40, map.ColumnLabels.Max(l => l?.Length ?? 0)));
+        var height = top + map.RowLabels.Count * Cell + Bottom;
         using var svg = new SvgCanvas(width, height);
         svg.Text(width / 2.0, 22, map.Title, "middle", 15, bold: true);
         for (var c = 0; c < map.ColumnLabels.Count; c++)
-            svg.Text(left + (c + 0.5) * Cell + 4, Top - 6, map.ColumnLabels[c], "start", 11, rotate: -60);
+            svg.Text(left + (c + 0.5) * Cell + 4, top - 6, map.ColumnLabels[c], "start", 11, rotate: -60);
         for (var r = 0; r < map.RowLabels.Count; r++)
         {
-            var y = Top + r * Cell;
+            var y = top + r * Cell;
             svg.Text(left - 6, y + Cell / 2 + 4, map.RowLabels[r], "end");
             for (var c = 0; c < map.ColumnLabels.Count; c++)
             {
@@ -37,7 +39,7 @@ public static class SvgHeatmap
                 svg.Rect(left + c * Cell, y, Cell, Cell, fill, "#ffffff", $"{map.RowLabels[r]} / {map.ColumnLabels[c]}: {Format(v)}");
             }
         }
-        DrawColorBar(svg, map.ValueLabel, lo, hi, left + map.ColumnLabels.Count * Cell + 24, Top, Math.Max(60, map.RowLabels.Count * Cell));
+        DrawColorBar(svg, map.ValueLabel, lo, hi, left + map.ColumnLabels.Count * Cell + 24, top, Math.Max(60, map.RowLabels.Count * Cell));
         return svg.Finish();
     }
 

@@ -5,13 +5,16 @@ namespace Crayon.Routing;
 /// <param name="DeviceCredit">Accuracy credit of the device's answer, 0..1 (fractional under ties).</param>
 /// <param name="ServerCredit">Accuracy credit of the server's answer, 0..1.</param>
 /// <param name="RequestBytes">Bytes the device would send to the server for this query.</param>
-public readonly record struct RoutingOutcome(double Score, double DeviceCredit, double ServerCredit, long RequestBytes);
+/// <param name="DeviceNll">-log P(gold answer) under the device model: a finer measure than accuracy where accuracy sits near chance.</param>
+/// <param name="ServerNll">-log P(gold answer) under the server model.</param>
+public readonly record struct RoutingOutcome(double Score, double DeviceCredit, double ServerCredit, long RequestBytes, double DeviceNll, double ServerNll);
 
 /// <summary>The hybrid system at one routing ratio.</summary>
 /// <param name="TargetRatio">The ratio asked for.</param>
 /// <param name="Ratio">The share actually routed (Routed / Queries).</param>
 /// <param name="BytesPerQuery">Bytes sent to the server, averaged over all queries.</param>
-public sealed record RoutingCurvePoint(double TargetRatio, double Ratio, double Accuracy, double BytesPerQuery, int Routed, int Queries);
+/// <param name="Nll">Mean gold-answer NLL over all queries, each from the model that answered it (lower is better).</param>
+public sealed record RoutingCurvePoint(double TargetRatio, double Ratio, double Accuracy, double BytesPerQuery, int Routed, int Queries, double Nll);
 
 /// <summary>
 /// Accuracy against routing ratio (the paper's figure 4): at ratio r the round(r·n) queries with the
@@ -48,13 +51,14 @@ public static class RoutingCurve
             Array.Clear(toServer);
             for (var j = 0; j < routed; j++) toServer[order[j]] = true;
             // Summed in query order, so ratio 0 and 1 reproduce the device-only and server-only means bit for bit.
-            double credit = 0, bytes = 0;
+            double credit = 0, bytes = 0, nll = 0;
             for (var i = 0; i < n; i++)
             {
                 credit += toServer[i] ? outcomes[i].ServerCredit : outcomes[i].DeviceCredit;
+                nll += toServer[i] ? outcomes[i].ServerNll : outcomes[i].DeviceNll;
                 if (toServer[i]) bytes += outcomes[i].RequestBytes;
             }
-            points.Add(new RoutingCurvePoint(ratio, (double)routed / n, credit / n, bytes / n, routed, n));
+            points.Add(new RoutingCurvePoint(ratio, (double)routed / n, credit / n, bytes / n, routed, n, nll / n));
         }
         return points;
     }
@@ -63,7 +67,7 @@ public static class RoutingCurve
     public static IEnumerable<Evaluation.HybridRecord> ToRecords(string set, string policy, IEnumerable<RoutingCurvePoint> points) =>
         points.Select(p => new Evaluation.HybridRecord
         {
-            Set = set, Policy = policy, Ratio = p.Ratio, Accuracy = p.Accuracy, BytesSent = p.BytesPerQuery, Queries = p.Queries, Routed = p.Routed,
+            Set = set, Policy = policy, Ratio = p.Ratio, Accuracy = p.Accuracy, Nll = p.Nll, BytesSent = p.BytesPerQuery, Queries = p.Queries, Routed = p.Routed,
         });
 
     private static void Validate(RoutingOutcome o, int i)
@@ -72,5 +76,7 @@ public static class RoutingCurve
         if (!(o.DeviceCredit >= 0 && o.DeviceCredit <= 1)) throw new ArgumentException($"query {i} has device credit {o.DeviceCredit}, outside [0, 1]");
         if (!(o.ServerCredit >= 0 && o.ServerCredit <= 1)) throw new ArgumentException($"query {i} has server credit {o.ServerCredit}, outside [0, 1]");
         if (o.RequestBytes < 0) throw new ArgumentException($"query {i} has {o.RequestBytes} request bytes");
+        if (!(o.DeviceNll >= 0 && double.IsFinite(o.DeviceNll))) throw new ArgumentException($"query {i} has device NLL {o.DeviceNll}; it must be finite and not negative");
+        if (!(o.ServerNll >= 0 && double.IsFinite(o.ServerNll))) throw new ArgumentException($"query {i} has server NLL {o.ServerNll}; it must be finite and not negative");
     }
 }

@@ -48,7 +48,9 @@ public class HybridBenchmarkTests : TempFolderTest
             foreach (var q in result.Queries)
             {
                 var item = catalog.Get(q.QueryTask).Load().Test.Single(i => i.Id == q.Id);
-                Assert.That(q.ServerCredit, Is.EqualTo(QaModelScorer.Score(context, item).Credit), q.Id);
+                var local = QaModelScorer.Score(context, item);
+                Assert.That(q.ServerCredit, Is.EqualTo(local.Credit), q.Id);
+                Assert.That(q.ServerNll, Is.EqualTo(local.GoldNll).Within(1e-3), q.Id);
             }
         Assert.That(result.Queries.Select(q => q.DevicePredicted), Is.Not.EqualTo(result.Queries.Select(q => q.ServerPredicted)), "device and server really differ");
 
@@ -65,6 +67,8 @@ public class HybridBenchmarkTests : TempFolderTest
                 Assert.That(curve[^1].Ratio, Is.EqualTo(1));
                 Assert.That(curve[^1].Accuracy, Is.EqualTo(rows.Average(q => q.ServerCredit)).Within(1e-12), $"{set}/{policy} at 100 %");
                 Assert.That(curve[^1].BytesSent, Is.EqualTo(rows.Average(q => (double)q.RequestBytes)).Within(1e-9));
+                Assert.That(curve[0].Nll, Is.EqualTo(rows.Average(q => q.DeviceNll)).Within(1e-9), $"{set}/{policy} NLL at 0 %");
+                Assert.That(curve[^1].Nll, Is.EqualTo(rows.Average(q => q.ServerNll)).Within(1e-9), $"{set}/{policy} NLL at 100 %");
                 Assert.That(curve.All(r => r.Queries == rows.Length));
             }
         }
@@ -73,7 +77,7 @@ public class HybridBenchmarkTests : TempFolderTest
         var report = BenchmarkJson.ReadHybrid(PathIn("hybrid.json"));
         Assert.That(report.Records, Has.Count.EqualTo(2 * 4 * 5));
         Assert.That(File.ReadLines(PathIn("hybrid.queries.jsonl")).Count(), Is.EqualTo(16));
-        Assert.That(files.Where(f => f.EndsWith(".svg")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "hybrid.customized.svg", "hybrid.mixed.svg" }));
+        Assert.That(files.Where(f => f.EndsWith(".svg")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "hybrid.customized.svg", "hybrid.mixed.svg", "hybrid.customized.nll.svg", "hybrid.mixed.nll.svg" }));
         Assert.That(File.ReadAllText(PathIn("hybrid.mixed.svg")), Does.Contain("similarity").And.Contain("random"));
     }
 }

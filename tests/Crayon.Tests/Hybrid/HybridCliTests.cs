@@ -72,7 +72,7 @@ public class HybridCliTests : TempFolderTest
         Assert.That(output, Does.Contain("customized through the server from pool 'stories': alpha [").And.Contain("B sent (alpha only)"));
         Assert.That(output, Does.Contain("router: similarity, calibrated on 6 examples to route 100%"));
         Assert.That(output.Split('\n').Count(l => l.StartsWith("[server] ", StringComparison.Ordinal)), Is.EqualTo(5), output);
-        Assert.That(output, Does.Contain("why: server: similarity score").And.Contain("4 of 4 question(s) answered by the server"));
+        Assert.That(output, Does.Contain("why: server: similarity ").And.Contain("4 of 4 question(s) answered by the server"));
         Assert.That(File.ReadLines(PathIn("answers.jsonl")).Count(), Is.EqualTo(5));
     }
 
@@ -80,13 +80,17 @@ public class HybridCliTests : TempFolderTest
     public void BenchHybridWritesTheCurvesTheQueriesAndThePlots()
     {
         TestData.Require("qa/arc_easy/test.jsonl");
+        // Named models and a small pool keep this in seconds; the defaults (standard pool, trained server model) are the recorded run's.
+        StoriesPool.Write(PathIn("stories.gguf"), PathIn("pool.gguf"));
         var (code, output, error) = CliRunner.Run(BenchCommand.Create(), "bench", "hybrid", "--tasks", "arc_easy", "--out-of-scope", "mmlu/anatomy",
-            "--items", "6", "--oos-items", "4", "--k", "4", "--json", PathIn("out/hybrid.json"));
+            "--items", "6", "--oos-items", "4", "--k", "4", "--device-model", PathIn("stories.gguf"), "--server-model", PathIn("stories.gguf"),
+            "--pool", PathIn("pool.gguf"), "--mode", "linear", "--json", PathIn("out/hybrid.json"));
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("Hybrid routing").And.Contain("wrote"));
         var report = BenchmarkJson.ReadHybrid(PathIn("out/hybrid.json"));
         Assert.That(report.Benchmark, Is.EqualTo("hybrid"));
-        Assert.That(report.Settings["customization"], Is.EqualTo("none"));
+        Assert.That(report.Settings["customization"], Does.StartWith($"pool {PathIn("pool.gguf")} (Customizer: linear"));
+        Assert.That(output, Does.Contain("gold NLL"));
         Assert.That(report.Settings["machine"], Does.Contain("cores"));
         Assert.That(report.Records.Select(r => (r.Set, r.Policy)).Distinct().Count(), Is.EqualTo(8));
         Assert.That(File.Exists(PathIn("out/hybrid.queries.jsonl")) && File.Exists(PathIn("out/hybrid.mixed.svg")) && File.Exists(PathIn("out/hybrid.customized.svg")));

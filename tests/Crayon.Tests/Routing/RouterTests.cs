@@ -67,6 +67,18 @@ public class RouterTests
     }
 
     [Test]
+    public void SingleSignalDecisionsReadInTheSignalsOwnTerms()
+    {
+        var router = Router.Calibrate(RoutingPolicy.Similarity, Calibration, 0.3);
+        var cut = (-router.Threshold).ToString("G5", System.Globalization.CultureInfo.InvariantCulture);
+        var far = router.Decide(new QuerySignals("far", -0.5, 0.9));
+        var near = router.Decide(new QuerySignals("near", 0.99, 0.9));
+
+        Assert.That(far.Reason, Does.StartWith($"server: similarity -0.5 ≤ threshold {cut} ").And.Contain("confidence 0.9"));
+        Assert.That(near.Reason, Does.StartWith($"device: similarity 0.99 > threshold {cut} "));
+    }
+
+    [Test]
     public void RandomRoutingIsSeededPerQueryAndHitsTheRatio()
     {
         var router = Router.Calibrate(RoutingPolicy.Random, Calibration, 0.3, seed: 5);

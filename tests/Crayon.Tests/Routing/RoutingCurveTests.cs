@@ -20,7 +20,7 @@ public class RoutingCurveTests
     }
 
     private static RoutingOutcome[] Outcomes(RoutingScorer scorer, (QuerySignals Signals, double Device, double Server)[] set) =>
-        set.Select(q => new RoutingOutcome(scorer.Score(q.Signals), q.Device, q.Server, 100 + q.Signals.Key.Length)).ToArray();
+        set.Select(q => new RoutingOutcome(scorer.Score(q.Signals), q.Device, q.Server, 100 + q.Signals.Key.Length, 2 - q.Device, 2 - q.Server + q.Signals.Similarity)).ToArray();
 
     [Test]
     public void TheEndsAreDeviceOnlyAndServerOnlyByConstruction()
@@ -34,6 +34,8 @@ public class RoutingCurveTests
         Assert.That(curve[0].BytesPerQuery, Is.Zero);
         Assert.That(curve[^1].Accuracy, Is.EqualTo(outcomes.Sum(o => o.ServerCredit) / outcomes.Length));
         Assert.That(curve[^1].BytesPerQuery, Is.EqualTo(outcomes.Average(o => (double)o.RequestBytes)).Within(1e-9));
+        Assert.That(curve[0].Nll, Is.EqualTo(outcomes.Sum(o => o.DeviceNll) / outcomes.Length), "device-only NLL");
+        Assert.That(curve[^1].Nll, Is.EqualTo(outcomes.Sum(o => o.ServerNll) / outcomes.Length), "server-only NLL");
         Assert.That(curve.Select(p => p.Routed), Is.EqualTo(Enumerable.Range(0, 11).Select(i => i * 40)));
         Assert.That(curve.Select(p => p.BytesPerQuery), Is.Ordered.Ascending);
     }
@@ -54,11 +56,12 @@ public class RoutingCurveTests
     [Test]
     public void RecordsCarryTheRealisedRatio()
     {
-        var outcomes = new[] { new RoutingOutcome(0.9, 0, 1, 50), new RoutingOutcome(0.1, 1, 1, 70), new RoutingOutcome(0.5, 1, 0, 60) };
+        var outcomes = new[] { new RoutingOutcome(0.9, 0, 1, 50, 4, 1), new RoutingOutcome(0.1, 1, 1, 70, 2, 8), new RoutingOutcome(0.5, 1, 0, 60, 3, 5) };
         var records = RoutingCurve.ToRecords("customized", "similarity", RoutingCurve.Build(outcomes, [0.5])).Single();
         Assert.That(records.Ratio, Is.EqualTo(2 / 3.0), "round(0.5 × 3) = 2 queries routed");
         Assert.That(records.Accuracy, Is.EqualTo(2 / 3.0), "the two highest scores go to the server: 1 + 0, plus the device's 1");
         Assert.That(records.BytesSent, Is.EqualTo(110 / 3.0));
+        Assert.That(records.Nll, Is.EqualTo((1 + 2 + 5) / 3.0), "each query's NLL from the model that answered it");
         Assert.That(records.Set, Is.EqualTo("customized"));
         Assert.That(records.Routed, Is.EqualTo(2));
     }
@@ -66,10 +69,11 @@ public class RoutingCurveTests
     [Test]
     public void BadOutcomesAreNamed()
     {
-        Assert.That(Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1.5, 0, 0)], [0]))!.Message, Does.Contain("query 0 has device credit 1.5"));
-        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(double.NaN, 1, 0, 0)], [0]));
-        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1, 0, -1)], [0]));
-        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1, 0, 0)], [1.1]));
+        Assert.That(Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1.5, 0, 0, 1, 1)], [0]))!.Message, Does.Contain("query 0 has device credit 1.5"));
+        Assert.That(Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1, 0, 0, 1, double.PositiveInfinity)], [0]))!.Message, Does.Contain("query 0 has server NLL"));
+        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(double.NaN, 1, 0, 0, 1, 1)], [0]));
+        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1, 0, -1, 1, 1)], [0]));
+        Assert.Throws<ArgumentException>(() => RoutingCurve.Build([new RoutingOutcome(0, 1, 0, 0, 1, 1)], [1.1]));
         Assert.Throws<ArgumentException>(() => RoutingCurve.Build([], [0]));
     }
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Crayon.Customization;
+
+namespace Crayon.Cli.Commands;
+
+/// <summary>The options that shape alpha and the blend: --tau, --top-k, --mode (shared by customize, bench customize and demo).</summary>
+internal sealed class AlphaCommandOptions
+{
+    private static CustomizerOptions Defaults => CustomizerOptions.Default;
+
+    public Option<double> Tau { get; } = new("--tau") { Description = "softmax temperature of alpha = softmax(similarity / tau)", DefaultValueFactory = _ => Defaults.Alpha.Temperature };
+
+    public Option<int> TopK { get; } = new("--top-k") { Description = "keep only the K most similar adapters (0: all)", DefaultValueFactory = _ => Defaults.Alpha.TopK ?? 0 };
+
+    public Option<string> ModeOption { get; } = new("--mode")
+    {
+        Description = "linear (blend A and B, rank r), concat (stack the adapters, exact, rank k·r) or mix (llama.cpp applies the adapters at run time)",
+        DefaultValueFactory = _ => Name(Defaults.Mode),
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Tau);
+        command.Add(TopK);
+        command.Add(ModeOption);
+    }
+
+    public AlphaOptions Alpha(ParseResult result)
+    {
+        var tau = result.GetValue(Tau);
+        if (!double.IsFinite(tau) || tau <= 0) throw new ArgumentException($"--tau must be a positive number, got {tau}");
+        var topK = result.GetValue(TopK);
+        if (topK < 0) throw new ArgumentException($"--top-k must be 0 (all) or more, got {topK}");
+        return new AlphaOptions { Temperature = tau, TopK = topK == 0 ? null : topK };
+    }
+
+    public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);
+
+    public static CustomizationMode Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "linear" => CustomizationMode.Linear,
+        "concat" => CustomizationMode.Concat,
+        "mix" => CustomizationMode.RuntimeMix,
+        _ => throw new ArgumentException($"--mode must be linear, concat or mix, not '{text}'"),
+    };
+
+    public static string Name(CustomizationMode mode) => mode == CustomizationMode.RuntimeMix ? "mix" : mode.ToString().ToLowerInvariant();
+}

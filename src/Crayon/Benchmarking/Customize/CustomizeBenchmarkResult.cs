@@ -1,0 +1,49 @@
+using Crayon.Customization;
+using Crayon.Evaluation;
+using Crayon.Pool.Building;
+
+namespace Crayon.Benchmarking.Customize;
+
+/// <summary>Crayon's alpha for one task (the paper's figure 3) and the similarities it came from.</summary>
+public sealed record TaskAlpha(string Task, int K, int Rank, double[] Similarities, double[] Alpha);
+
+/// <summary>What each method cost on one task and K: Crayon's latency split, the baselines' forward passes.</summary>
+/// <param name="Crayon">Crayon's customization, examples in to adapter live.</param>
+/// <param name="BestSingleForwardPasses">N adapters × K examples, each one answer's NLL.</param>
+/// <param name="SearchEvaluations">Blends the search scored (budget included the start).</param>
+/// <param name="SearchForwardPasses">Evaluations × K.</param>
+/// <param name="SearchTime">The whole search, blends and forward passes included.</param>
+/// <param name="SearchAlpha">The best alpha the search found.</param>
+/// <param name="BestSingle">The adapter chosen on the user's examples.</param>
+public sealed record MethodCosts(string Task, int K, int Rank, CustomizationTimings Crayon, int BestSingleForwardPasses, TimeSpan BestSingleTime,
+    int SearchEvaluations, int SearchForwardPasses, TimeSpan SearchTime, double[] SearchAlpha, int BestSingle);
+
+/// <summary>A pool the benchmark used.</summary>
+public sealed record BenchmarkPool(int Rank, string Path, string SettingsHash, IReadOnlyList<string> AdapterNames, IReadOnlyList<ClusterSummary>? Clusters,
+    TimeSpan? BuildTime, IReadOnlyDictionary<string, string> Provenance);
+
+/// <summary>Everything one run of the customization benchmark measured.</summary>
+public sealed record CustomizeBenchmarkResult(
+    CustomizeBenchmarkSettings Settings,
+    string Model,
+    IReadOnlyList<CustomizationRecord> Records,
+    IReadOnlyList<TaskAlpha> Alphas,
+    IReadOnlyList<MethodCosts> Costs,
+    IReadOnlyList<BenchmarkPool> Pools,
+    IReadOnlyDictionary<string, int> SkippedK,
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// The share of tasks where Crayon's answer NLL is below both the base model's and the uniform blend's, at one rank and K
+    /// (issue 4's bar: at least two thirds).
+    /// </summary>
+    public double WinShare(int rank, int k)
+    {
+        var rows = Records.Where(r => r.Rank == rank && r.K == k).ToArray();
+        if (rows.Length == 0) return double.NaN;
+        return rows.Count(Wins) / (double)rows.Length;
+    }
+
+    /// <summary>True when Crayon's NLL is below both the base model's and the uniform blend's.</summary>
+    public static bool Wins(CustomizationRecord r) => r.CrayonNll < r.BaseNll && r.CrayonNll < r.UniformNll;
+}

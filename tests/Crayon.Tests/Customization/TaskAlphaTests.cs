@@ -1,0 +1,40 @@
+using Crayon.Customization;
+using NUnit.Framework;
+
+namespace Crayon.Tests.Customization;
+
+public class TaskAlphaTests
+{
+    private static readonly float[][] Centroids = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+
+    [Test]
+    public void MeanEmbeddingIsThePapersSoftmaxOfTheMean()
+    {
+        float[][] examples = [[1, 0.2f, 0], [0.8f, 0, 0.1f]];
+        var options = new AlphaOptions { Temperature = 0.2 };
+        var result = TaskAlpha.From(examples, Centroids, e => e, options, ExampleAggregation.MeanEmbedding);
+        Assert.That(result.Alpha, Is.EqualTo(BlendAlpha.FromEmbedding(MeanEmbedding.Of(examples), Centroids, options).Alpha));
+    }
+
+    [Test]
+    public void MeanAlphaWeighsEachAdapterByTheShareOfExamplesNearIt()
+    {
+        // Three examples on the first axis, one on the second: a sharp softmax gives 3/4 and 1/4.
+        float[][] examples = [[1, 0, 0], [1, 0.01f, 0], [1, 0, 0.01f], [0, 1, 0]];
+        var result = TaskAlpha.From(examples, Centroids, e => e, new AlphaOptions { Temperature = 0.001 }, ExampleAggregation.MeanAlpha);
+        Assert.That(result.Alpha, Is.EqualTo(new[] { 0.75, 0.25, 0.0 }).Within(1e-9));
+        Assert.That(result.Similarities, Is.EqualTo(CosineSimilarity.ToEach(MeanEmbedding.Of(examples), Centroids)), "similarities are q_c's");
+
+        var top1 = TaskAlpha.From(examples, Centroids, e => e, new AlphaOptions { Temperature = 0.001, TopK = 1 }, ExampleAggregation.MeanAlpha);
+        Assert.That(top1.Alpha, Is.EqualTo(new[] { 1.0, 0.0, 0.0 }));
+    }
+
+    [Test]
+    public void TheCentroidSpaceMapIsAppliedToEveryEmbedding()
+    {
+        float[][] examples = [[11, 10, 10]];
+        float[] Center(float[] e) => e.Select(v => v - 10).ToArray();
+        var result = TaskAlpha.From(examples, Centroids, Center, new AlphaOptions { Temperature = 0.001 }, ExampleAggregation.MeanAlpha);
+        Assert.That(result.Alpha[0], Is.EqualTo(1).Within(1e-9), "after centering the example points along the first axis");
+    }
+}
