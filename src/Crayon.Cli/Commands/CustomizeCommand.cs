@@ -54,6 +54,8 @@ internal static class CustomizeCommand
             // Cheap checks first: the pool and the examples are read and validated before a model is loaded.
             var poolPath = result.GetValue(pool)!;
             var artifact = AdapterPoolFile.Read(poolPath);
+            AlphaCommandOptions.EnsureFits(options.Alpha, artifact.Count);
+            if (outputPath is not null) OutputFolder.EnsureExists(outputPath, "--output");
             var items = examplesPath is null ? null : QaJsonlReader.ReadFile(examplesPath, QaReaderLimits.UserExamples);
             var embedded = embeddingsPath is null ? null : ExampleEmbeddingsFile.Read(embeddingsPath);
             embedded?.EnsureMatches(artifact, embeddingsPath!);
@@ -91,7 +93,7 @@ internal static class CustomizeCommand
             var a = result.Alpha[i];
             var bar = new string('█', (int)Math.Round(a * 30));
             table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(pool.AdapterNames[i]),
-                result.Similarities.Length > i ? result.Similarities[i].ToString("F4", CultureInfo.InvariantCulture) : "-",
+                result.Similarities.Length > i && double.IsFinite(result.Similarities[i]) ? result.Similarities[i].ToString("F4", CultureInfo.InvariantCulture) : "-",
                 a.ToString("F3", CultureInfo.InvariantCulture), $"[green]{bar}[/]");
         }
         return table;

@@ -37,4 +37,21 @@ public class TaskAlphaTests
         var result = TaskAlpha.From(examples, Centroids, Center, new AlphaOptions { Temperature = 0.001 }, ExampleAggregation.MeanAlpha);
         Assert.That(result.Alpha[0], Is.EqualTo(1).Within(1e-9), "after centering the example points along the first axis");
     }
+
+    [Test]
+    public void ExamplesCenteredOnThePoolsCenterStillGetMeanAlpha_AndMeanEmbeddingRefusesThemClearly()
+    {
+        // Two examples symmetric about the center: their mean is the center itself, so q_c has no direction.
+        float[][] examples = [[11, 10, 10], [9, 10, 10]];
+        float[] Center(float[] e) => e.Select(v => v - 10).ToArray();
+        var options = new AlphaOptions { Temperature = 0.001 };
+
+        var result = TaskAlpha.From(examples, Centroids, Center, options, ExampleAggregation.MeanAlpha);
+        Assert.That(result.Alpha.Sum(), Is.EqualTo(1).Within(1e-9));
+        Assert.That(result.Alpha[0], Is.GreaterThan(0.49), "the example along the first axis still counts");
+        Assert.That(result.Similarities, Has.Length.EqualTo(3).And.All.NaN, "q_c's similarities are undefined");
+
+        var refused = Assert.Throws<ArgumentException>(() => TaskAlpha.From(examples, Centroids, Center, options, ExampleAggregation.MeanEmbedding));
+        Assert.That(refused!.Message, Does.Contain("mean embedding is the pool's center"));
+    }
 }
