@@ -35,6 +35,8 @@ public static class CliHost
         var text = e.Message;
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
             if (!text.Contains(inner.Message, StringComparison.Ordinal)) text += $" ({inner.Message})";
-        return text;
+        // ArgumentOutOfRangeException appends "\nActual value was ..." (and a message may quote a multi-line one):
+        // the error stays one line so a log or a script reading stderr sees all of it.
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

@@ -34,6 +34,13 @@ internal sealed class AlphaCommandOptions
         return new AlphaOptions { Temperature = tau, TopK = topK == 0 ? null : topK };
     }
 
+    /// <summary>Refuses a --top-k above the pool's adapter count, naming the option (the library's refusal names a property).</summary>
+    public static void EnsureFits(AlphaOptions alpha, int adapterCount)
+    {
+        if (alpha.TopK > adapterCount)
+            throw new ArgumentException($"--top-k {alpha.TopK} is more than the pool's {adapterCount} adapter{(adapterCount == 1 ? "" : "s")}; give 1 to {adapterCount}, or 0 for all");
+    }
+
     public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);
 
     public static CustomizationMode Parse(string text) => text.ToLowerInvariant() switch

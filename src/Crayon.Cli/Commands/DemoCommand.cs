@@ -23,7 +23,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var task = new Option<string>("--task") { Description = "the user's task: siqa, csqa, obqa, arc_easy, arc_challenge, piqa, winogrande or boolq", DefaultValueFactory = _ => "siqa" };
-        var examples = new Option<int>("--examples", "-k") { Description = $"K: the user's examples (1-{DemoOptions.MaxExamples})", DefaultValueFactory = _ => 16 };
+        var examples = new Option<int>("--examples", "-k") { Description = $"K: the user's examples (2-{DemoOptions.MaxExamples}: the router calibrates on them leave-one-out)", DefaultValueFactory = _ => 16 };
         var questions = new Option<int>("--questions") { Description = "the task's test questions to answer (with and without the adapter, then in the hybrid's mixed set)", DefaultValueFactory = _ => 6 };
         var model = new Option<string?>("--model", "-m") { Description = "F32 GGUF model (default: stories260K, imported into .crayon/models)" };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1, Description = "seed of the pool, the examples and the questions" };

@@ -53,10 +53,17 @@ internal static class PoolBuildCommand
                 Training = training,
                 MinClusterExamples = result.GetValue(minCluster),
             };
+            EnsurePositive(settings.Adapters, "--adapters");
+            EnsurePositive(settings.Rank, "--rank");
+            EnsurePositive(settings.MinClusterExamples, "--min-cluster");
+            EnsurePositive(training.Epochs, "--epochs");
+            if (!(training.LearningRate > 0) || !float.IsFinite(training.LearningRate))
+                throw new ArgumentException($"--lr must be a positive number, got {training.LearningRate.ToString(CultureInfo.InvariantCulture)}");
             var cap = result.GetValue(perTask);
             if (cap < 0) throw new ArgumentException($"--per-task-cap must not be negative, got {cap}");
-            var trainingData = PoolDataOption.Load(result.GetValue(data)!, settings.Seed, cap == 0 ? int.MaxValue : cap);
             var path = result.GetValue(output)!;
+            OutputFolder.EnsureExists(path, "--output");
+            var trainingData = PoolDataOption.Load(result.GetValue(data)!, settings.Seed, cap == 0 ? int.MaxValue : cap);
             var console = CliConsole.Current();
             console.MarkupLineInterpolated($"Building a pool of {settings.Adapters} rank-{settings.Rank} adapters from {trainingData.Items.Count:N0} examples ({string.Join(", ", trainingData.TaskCounts.Select(t => $"{t.Task} {t.Count}"))})");
             var built = PoolBuildProgressBar.Run(console, progress => PoolBuilder.Build(result.GetValue(model)!, trainingData, settings, path,
@@ -67,6 +74,12 @@ internal static class PoolBuildCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    // Checked before the data is read and the model loaded, naming the option rather than the settings property.
+    private static void EnsurePositive(int value, string option)
+    {
+        if (value < 1) throw new ArgumentException($"{option} must be at least 1, got {value}");
     }
 
     private static string ExampleEmbeddingsName(EmbeddingSignal signal) => signal.ToString().ToLowerInvariant();

@@ -75,6 +75,9 @@ public sealed record DemoOptions
         if (OutOfScopeQuestions < 0) throw new ArgumentOutOfRangeException(nameof(OutOfScopeQuestions), OutOfScopeQuestions, "must not be negative");
         if (OutOfScopeQuestions > 0 && OutOfScope.Count == 0) throw new ArgumentException("out-of-scope questions need at least one MMLU subject");
         if (!(RoutingRatio >= 0 && RoutingRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(RoutingRatio), RoutingRatio, "the routing ratio lies in [0, 1]");
+        // Checked here, not first by the Customizer: that would refuse it only after the pool's minutes of building.
+        if (Customizer.Alpha.TopK > PoolAdapters)
+            throw new ArgumentException($"top-k {Customizer.Alpha.TopK} is more than the demo pool's {PoolAdapters} adapters; give 1 to {PoolAdapters}, or 0 for all");
         if (!PoolTasks.Contains(Task, StringComparer.Ordinal))
             throw new ArgumentException($"the demo's task must be one of the pool's tasks ({string.Join(", ", PoolTasks)}), not '{Task}'");
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Crayon.Training;
 
 /// <summary>
@@ -58,6 +60,11 @@ public sealed record TrainingOptions
     /// one thread is also the fastest for small models, whose steps are dominated by thread synchronisation.
     /// </summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>Every setting that changes the trained weights, as canonical text: what the cache keys of pools, oracle adapters and server models cover.</summary>
+    internal string Canonical() => string.Create(CultureInfo.InvariantCulture,
+        $"targets={Targets};epochs={Epochs};optimizer={Optimizer};lr={LearningRate:R};schedule={Schedule};final={FinalLearningRateFraction:R};" +
+        $"warmup={WarmupSteps};decay={WeightDecay:R};window={WindowLength};packing={Packing};threads={Threads};seed={Seed}");
 
     internal void Validate()
     {

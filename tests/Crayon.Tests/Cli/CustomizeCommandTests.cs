@@ -97,5 +97,20 @@ public class CustomizeCommandTests : TempFolderTest
         });
     }
 
+    [Test]
+    public void ATopKAboveThePoolSizeOrAMissingOutputFolderIsRefusedBeforeAnyWork()
+    {
+        var examples = ExamplesFile();
+        var topK = Customize("--model", TrainingFixture.Model, "--examples", examples, "--top-k", "3");
+        var missingFolder = Customize("--model", TrainingFixture.Model, "--examples", examples, "-o", PathIn("no-such-folder/x.gguf"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(topK, Is.EqualTo((1, "", $"crayon: --top-k 3 is more than the pool's 2 adapters; give 1 to 2, or 0 for all{Environment.NewLine}")));
+            Assert.That(missingFolder.Code, Is.EqualTo(1));
+            Assert.That(missingFolder.Out, Is.Empty, "nothing was customized");
+            Assert.That(missingFolder.Error, Does.Contain("--output").And.Contain("no-such-folder").And.Contain("does not exist").And.Not.Contain(".tmp"));
+        });
+    }
+
     private static string[] AlphaLines(string output) => output.Split('\n').Where(l => l.Contains("c0", StringComparison.Ordinal)).ToArray();
 }

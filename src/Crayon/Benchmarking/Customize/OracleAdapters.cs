@@ -22,7 +22,7 @@ public static class OracleAdapters
         ArgumentNullException.ThrowIfNull(options);
         var data = new PoolTrainingData(items, [task]);
         var hash = PoolBuildSettings.Hash($"crayon oracle 1;model={model.Architecture}:{model.Fingerprint};rank={rank};" +
-                                          $"{PoolBuildSettings.Canonical(options)};data={data.Digest(options.WindowLength)}");
+                                          $"{options.Canonical()};data={data.Digest(options.WindowLength)}");
         var path = Path.Combine(cacheFolder ?? CrayonFolders.Cache, "oracles", $"oracle-{model.Fingerprint[..12]}-{hash[..16]}.gguf");
         if (File.Exists(path))
         {

@@ -59,7 +59,9 @@ public static class ServerModelCache
     {
         var fingerprint = ModelFingerprint.Of(baseModelPath);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(fingerprint + "\n" + recipe.Canonical() + "\n"));
+        // The recipe's lines name only what it sets; the full training options also cover the fine-tune defaults it inherits,
+        // so a change of those defaults trains a new model instead of reusing one made under the old ones.
+        hash.AppendData(Encoding.UTF8.GetBytes(fingerprint + "\n" + recipe.Canonical() + "\n" + recipe.Training.Canonical() + "\n"));
         foreach (var text in texts) hash.AppendData(Encoding.UTF8.GetBytes(text + "\0"));
         var key = Convert.ToHexStringLower(hash.GetHashAndReset());
         return System.IO.Path.Combine(cacheFolder ?? CrayonFolders.Cache, "server-models", $"server-{recipe.Name}-{fingerprint[..12]}-{key[..16]}.gguf");

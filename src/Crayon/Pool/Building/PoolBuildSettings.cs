@@ -63,12 +63,7 @@ public sealed record PoolBuildSettings
 
     /// <summary>A canonical text of every setting, in a fixed order and the invariant culture (what the hash covers).</summary>
     internal string Canonical() => string.Create(CultureInfo.InvariantCulture,
-        $"adapters={Adapters};rank={Rank};signal={Signal};center={CenterEmbeddings};seed={Seed};min_cluster={MinClusterExamples};{Canonical(EffectiveTraining)}");
-
-    /// <summary>Every training setting that changes the trained weights, as canonical text.</summary>
-    internal static string Canonical(TrainingOptions t) => string.Create(CultureInfo.InvariantCulture,
-        $"targets={t.Targets};epochs={t.Epochs};optimizer={t.Optimizer};lr={t.LearningRate:R};schedule={t.Schedule};final={t.FinalLearningRateFraction:R};" +
-        $"warmup={t.WarmupSteps};decay={t.WeightDecay:R};window={t.WindowLength};packing={t.Packing};threads={t.Threads};seed={t.Seed}");
+        $"adapters={Adapters};rank={Rank};signal={Signal};center={CenterEmbeddings};seed={Seed};min_cluster={MinClusterExamples};{EffectiveTraining.Canonical()}");
 
     /// <summary>Lower-case hex SHA-256 of <paramref name="text"/>.</summary>
     internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
