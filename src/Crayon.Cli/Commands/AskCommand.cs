@@ -57,6 +57,7 @@ internal static class AskCommand
             if (result.GetValue(maxTokens) <= 0) throw new ArgumentException($"--max-tokens must be at least 1, not {result.GetValue(maxTokens)}");
             var items = result.GetValue(questions) is { } questionFile ? QaJsonlReader.ReadFile(questionFile) : [];
             var freeText = result.GetValue(prompts) ?? [];
+            if (freeText.Any(string.IsNullOrEmpty)) throw new ArgumentException("--prompt must not be empty");
             if (items.Count == 0 && freeText.Length == 0) throw new ArgumentException("nothing to ask: give --questions and/or --prompt");
             var userExamples = QaJsonlReader.ReadFile(result.GetValue(examples)!);
             if (userExamples.Count < 2) throw new ArgumentException($"--examples: {userExamples.Count} example(s); calibrating the router needs at least 2");

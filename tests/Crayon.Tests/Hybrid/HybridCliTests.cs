@@ -79,6 +79,7 @@ public class HybridCliTests : TempFolderTest
             Assert.That(Ask("--timeout", "0"), Does.Contain("--timeout must be a number of seconds above 0"));
             Assert.That(Ask("--timeout", "1e300"), Does.Contain("--timeout must be a number of seconds above 0"));
             Assert.That(Ask("--max-tokens", "0"), Does.Contain("--max-tokens must be at least 1, not 0"));
+            Assert.That(Ask("--prompt", ""), Does.Contain("--prompt must not be empty"), "was 'query has no key', after loading the model");
             Assert.That(Ask("--server", "localhost:8080"), Does.Contain("--server 'localhost:8080' is not an http:// or https:// URL"));
             Assert.That(Ask("--server", "ftp://127.0.0.1/"), Does.Contain("is not an http:// or https:// URL"));
         });

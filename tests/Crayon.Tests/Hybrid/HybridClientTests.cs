@@ -154,6 +154,8 @@ public class HybridClientTests
         var kept = await _device.Client(_server.BaseUrl, 0, policy: RoutingPolicy.Confidence).GenerateAsync("Once upon a time", maxTokens: 12);
         Assert.That(kept.Source, Is.EqualTo(AnswerSource.Device));
         Assert.That(kept.Decision.Confidence, Is.LessThan(0), "mean token log-probability of the device's answer");
+        var empty = (await Assert.ThrowsAsync<ArgumentException>(() => _device.Client(_server.BaseUrl, 1).GenerateAsync("")))!;
+        Assert.That(empty.Message, Does.StartWith("the prompt is empty"), "not the router's 'query has no key'");
     }
 }
 
