@@ -46,8 +46,18 @@ internal static class AskCommand
         llama.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            // Every option is checked by its name before the model loads: a bad value found after embedding the examples
+            // would cost that work and name an internal parameter.
+            var serverUrl = ServerUrl(result.GetValue(server)!);
+            var targetRatio = result.GetValue(ratio);
+            if (!(targetRatio >= 0 && targetRatio <= 1)) throw new ArgumentException($"--ratio must be between 0 and 1, not {targetRatio.ToString(CultureInfo.InvariantCulture)}");
+            var seconds = result.GetValue(timeout);
+            if (!(seconds > 0 && seconds <= MaxTimeoutSeconds))
+                throw new ArgumentException($"--timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds}, not {seconds.ToString(CultureInfo.InvariantCulture)}");
+            if (result.GetValue(maxTokens) <= 0) throw new ArgumentException($"--max-tokens must be at least 1, not {result.GetValue(maxTokens)}");
             var items = result.GetValue(questions) is { } questionFile ? QaJsonlReader.ReadFile(questionFile) : [];
             var freeText = result.GetValue(prompts) ?? [];
+            if (freeText.Any(string.IsNullOrEmpty)) throw new ArgumentException("--prompt must not be empty");
             if (items.Count == 0 && freeText.Length == 0) throw new ArgumentException("nothing to ask: give --questions and/or --prompt");
             var userExamples = QaJsonlReader.ReadFile(result.GetValue(examples)!);
             if (userExamples.Count < 2) throw new ArgumentException($"--examples: {userExamples.Count} example(s); calibrating the router needs at least 2");
@@ -67,10 +77,10 @@ internal static class AskCommand
             using var embedder = new LlamaEmbedder(model, contextOptions);
             using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions
             {
-                BaseUrl = new Uri(result.GetValue(server)!),
+                BaseUrl = serverUrl,
                 ApiKey = result.GetValue(apiKey) ?? (Environment.GetEnvironmentVariable("CRAYON_API_KEY") is { Length: > 0 } key ? key : null),
                 Model = result.GetValue(serverModel),
-                Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+                Timeout = TimeSpan.FromSeconds(seconds),
             });
 
             var budget = QaModelScorer.BudgetFor(context.ContextLength);
@@ -98,7 +108,7 @@ internal static class AskCommand
                 ? HybridDevice.CenterOf(embedder, QaJsonlReader.ReadFile(referenceFile), routingSignal, budget)
                 : null;
             var device = new HybridDevice(context, embedder, taskEmbedding, routingSignal, center);
-            var router = RouterCalibration.Calibrate(device, userExamples, exampleEmbeddings, routing, result.GetValue(ratio));
+            var router = RouterCalibration.Calibrate(device, userExamples, exampleEmbeddings, routing, targetRatio);
             var client = new HybridClient(device, router, endpoint);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% (threshold {router.Threshold:0.####}; " +
@@ -130,6 +140,14 @@ internal static class AskCommand
         });
         return command;
     }
+
+    private const int MaxTimeoutSeconds = 86_400;
+
+    /// <summary>The --server URL: absolute http or https (a bare "host:port" would parse as a URI of scheme "host").</summary>
+    private static Uri ServerUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+            ? url
+            : throw new ArgumentException($"--server '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/)");
 
     private static string Line(HybridAnswer a) => string.Create(CultureInfo.InvariantCulture,
         $"[{a.Where}] {a.Key}: \"{a.AnswerText.Trim()}\"{(a.Credit == 1 ? " (correct)" : a.Credit == 0 ? " (wrong)" : "")} " +

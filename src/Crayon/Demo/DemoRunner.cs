@@ -101,7 +101,10 @@ public sealed class DemoRunner : IDisposable
         // Room for a cut prompt and a whole answer choice (never cut), as in the benchmark.
         _context ??= _model.CreateContext(new LlamaContextOptions { ContextLength = Math.Max(4 * _options.ContextTokens, 512), Threads = 1 });
         _customizer ??= new Customizer(_model, PoolModelIdentity.Of(EnsureModel()), pool, _options.Customizer);
+        // Forget the old result before making the new one: if customizing fails, Answer/RouteAsync must not run on
+        // (and Dispose must not free again) adapters already freed.
         _customized?.Dispose();
+        _customized = null;
         _customized = _customizer.Customize(examples, _context);
         _examples = examples;
         return new DemoCustomization(_options.Task, examples, pool, _customized, _customizer.BlendDevice?.ToString() ?? "none (runtime mix)");

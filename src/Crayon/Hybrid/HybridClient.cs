@@ -88,6 +88,8 @@ public sealed class HybridClient(HybridDevice device, Router router, OpenAiEndpo
     public async Task<HybridTextAnswer> GenerateAsync(string prompt, int maxTokens = 64, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        // The prompt is also the query's routing key: an empty one used to fail deep in the router as "query has no key".
+        if (prompt.Length == 0) throw new ArgumentException("the prompt is empty: nothing to answer", nameof(prompt));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens);
         var started = Stopwatch.GetTimestamp();
         var deviceTime = TimeSpan.Zero;

@@ -4,8 +4,9 @@ namespace Crayon.Routing;
 /// A routing policy with its ratio knob calibrated on the user's own examples: the threshold is the
 /// quantile of their routing scores above which the target share lies, so "route 20 %" means 20 % of
 /// queries like the user's would leave the device, and queries unlike them (out of scope) leave more
-/// often. Target 0 never routes, target 1 always does. The random policy needs no calibration: its
-/// scores are uniform, so the threshold is 1 - ratio.
+/// often. Target 0 never routes, target 1 always does. Examples tied at the cut route together or stay
+/// together, whichever share lies nearer the target (a draw keeps them on the device). The random policy
+/// needs no calibration: its scores are uniform, so the threshold is 1 - ratio.
 /// </summary>
 public sealed class Router
 {
@@ -14,7 +15,7 @@ public sealed class Router
     private Router(RoutingScorer scorer, double targetRatio, double threshold)
     {
         _scorer = scorer;
-        TargetRatio = targetRatio;
+        TargetRatio = targetRatio + 0.0; // -0 → 0: "route -0%" in a decision's reason reads as a bug
         Threshold = threshold;
     }
 
@@ -53,6 +54,15 @@ public sealed class Router
         var scores = calibration.Select(scorer.Score).OrderDescending().ToArray();
         var routed = (int)Math.Round(ratio * scores.Length, MidpointRounding.AwayFromZero);
         // routed == 0: a threshold just above every example, so only queries stranger than all of them leave.
-        return routed == 0 ? Math.BitIncrement(scores[0]) : scores[routed - 1];
+        if (routed == 0) return Math.BitIncrement(scores[0]);
+        var cut = scores[routed - 1];
+        // Examples tied at the cut all route or all stay (a threshold cannot split them): take whichever count lies
+        // nearer the target, and on a draw the one that keeps more on the device. Without this, two examples with one
+        // similarity (K = 2 always gives two equal leave-one-out similarities) turned any ratio above 1/4 into 100 %.
+        var above = scores.Count(s => s > cut);
+        var atOrAbove = scores.Count(s => s >= cut);
+        if (atOrAbove == routed) return cut; // no tie across the cut: exactly the rounded target
+        var target = ratio * scores.Length;
+        return atOrAbove - target < target - above ? cut : Math.BitIncrement(cut);
     }
 }

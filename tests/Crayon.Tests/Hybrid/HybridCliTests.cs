@@ -57,6 +57,39 @@ public class HybridCliTests : TempFolderTest
     }
 
     [Test]
+    public void AskRefusesBadOptionsByNameBeforeLoadingTheModel()
+    {
+        var qa = TestData.Require("qa");
+        File.WriteAllLines(PathIn("examples.jsonl"), File.ReadLines(Path.Combine(qa, "arc_easy", "train.jsonl")).Take(6));
+        File.WriteAllText(PathIn("empty.jsonl"), "");
+        // The model path does not exist: each refusal must come before anything is loaded.
+        string Ask(params string[] args)
+        {
+            string[] server = args.Contains("--server") ? [] : ["--server", "http://127.0.0.1:9/"];
+            var (code, output, error) = CliRunner.Run(AskCommand.Create(), ["ask", "--model", PathIn("missing.gguf"), .. server,
+                "--examples", PathIn("examples.jsonl"), "--prompt", "hello", .. args]);
+            Assert.That(code, Is.EqualTo(1), output);
+            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
+            return error;
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Ask("--ratio", "1.5"), Does.Contain("--ratio must be between 0 and 1, not 1.5"));
+            Assert.That(Ask("--ratio", "NaN"), Does.Contain("--ratio must be between 0 and 1, not NaN"));
+            Assert.That(Ask("--timeout", "0"), Does.Contain("--timeout must be a number of seconds above 0"));
+            Assert.That(Ask("--timeout", "1e300"), Does.Contain("--timeout must be a number of seconds above 0"));
+            Assert.That(Ask("--max-tokens", "0"), Does.Contain("--max-tokens must be at least 1, not 0"));
+            Assert.That(Ask("--prompt", ""), Does.Contain("--prompt must not be empty"), "was 'query has no key', after loading the model");
+            Assert.That(Ask("--server", "localhost:8080"), Does.Contain("--server 'localhost:8080' is not an http:// or https:// URL"));
+            Assert.That(Ask("--server", "ftp://127.0.0.1/"), Does.Contain("is not an http:// or https:// URL"));
+        });
+        var (code, _, error) = CliRunner.Run(AskCommand.Create(), "ask", "--model", PathIn("missing.gguf"), "--server", "http://127.0.0.1:9/",
+            "--examples", PathIn("examples.jsonl"), "--questions", PathIn("empty.jsonl"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("empty.jsonl: the file holds no items"));
+    }
+
+    [Test]
     public async Task AskAnswersOnTheDeviceOrTheServerAndSaysWhy()
     {
         var qa = TestData.Require("qa");

@@ -102,7 +102,8 @@ public class HybridClientTests
         yield return new TestCaseData(MisbehavingServer.Http200("application/json", "{\"choices\":[]}"), ServerFailureKind.Garbage, "choices has 0 entries").SetName("JSON of the wrong shape");
         yield return new TestCaseData(MisbehavingServer.Http200("application/json", "{\"choices\":[" + string.Join(",", Enumerable.Range(0, 3).Select(i => $"{{\"index\":{i},\"text\":\"Ben saw something else\",\"logprobs\":null}}")) + "]}"), ServerFailureKind.Garbage, "does not echo").SetName("an answer without echo");
         yield return new TestCaseData(MisbehavingServer.Http200("text/html", "<html>502 Bad Gateway</html>"), ServerFailureKind.Garbage, "not JSON").SetName("an HTML page");
-        yield return new TestCaseData("\u0000\u0001 not http at all\r\n\r\n"u8.ToArray(), ServerFailureKind.Garbage, "").SetName("bytes that are not HTTP");
+        yield return new TestCaseData("\u0000\u0001 not http at all\r\n\r\n"u8.ToArray(), ServerFailureKind.Garbage, "'\\x00\\x01 not http at all'").SetName("bytes that are not HTTP");
+        yield return new TestCaseData("\u001b]0;pwned\u0007\u001b[2J\r\n\r\n"u8.ToArray(), ServerFailureKind.Garbage, "\\x1b[2J").SetName("terminal escapes instead of HTTP");
         yield return new TestCaseData("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 36\r\nConnection: close\r\n\r\n{\"error\":{\"message\":\"GPU on fire\"}}\r\n"u8.ToArray(), ServerFailureKind.HttpError, "HTTP 500 Internal Server Error: GPU on fire").SetName("an HTTP 500");
     }
 
@@ -116,6 +117,7 @@ public class HybridClientTests
         Assert.That(result.Source, Is.EqualTo(AnswerSource.DeviceFallback));
         Assert.That(result.Failure!.Kind, Is.EqualTo(kind), result.Failure.ToString());
         Assert.That(result.Failure.Reason, Does.Contain(reason));
+        Assert.That(result.Why.Any(char.IsControl), Is.False, "the server's bytes reach a terminal: no control characters, one line");
         Assert.That(result.Predicted, Is.EqualTo(_device.Device.Answer(query).Predicted), "the device's own answer");
         Assert.That(result.Why, Does.StartWith("server: similarity").And.Contain("the server failed").And.Contain("so the device answered"));
 
@@ -152,6 +154,8 @@ public class HybridClientTests
         var kept = await _device.Client(_server.BaseUrl, 0, policy: RoutingPolicy.Confidence).GenerateAsync("Once upon a time", maxTokens: 12);
         Assert.That(kept.Source, Is.EqualTo(AnswerSource.Device));
         Assert.That(kept.Decision.Confidence, Is.LessThan(0), "mean token log-probability of the device's answer");
+        var empty = (await Assert.ThrowsAsync<ArgumentException>(() => _device.Client(_server.BaseUrl, 1).GenerateAsync("")))!;
+        Assert.That(empty.Message, Does.StartWith("the prompt is empty"), "not the router's 'query has no key'");
     }
 }
 

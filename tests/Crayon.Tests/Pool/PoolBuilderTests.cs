@@ -59,6 +59,38 @@ public class PoolBuilderTests : TempFolderTest
     }
 
     [Test]
+    public void DamagedWorkFilesAreRebuiltNotPickedUpAndTheResumedPoolIsStillByteIdentical()
+    {
+        var model = TrainingFixture.Model;
+        var data = TinyPool.Data();
+        PoolBuilder.Build(model, data, TinyPool.Settings(), PathIn("whole.gguf"));
+
+        using var cancel = new CancellationTokenSource();
+        var interrupted = new PoolBuildRun
+        {
+            Cancellation = cancel.Token,
+            Progress = new Reporter(p => { if (p.Phase == PoolBuildPhase.Training && p.Done == 1 && p.Step is null) cancel.Cancel(); }),
+        };
+        Assert.Throws<OperationCanceledException>(() => PoolBuilder.Build(model, data, TinyPool.Settings(), PathIn("p.gguf"), interrupted));
+        var work = PathIn("p.gguf.build");
+        var adapter = Path.Combine(work, "adapter-000.gguf");
+        var embeddings = Path.Combine(work, "embeddings.bin");
+        Assert.That(File.Exists(adapter) && File.Exists(embeddings));
+        // What a disk or a hand could leave behind: an adapter cut in half, embeddings with one flipped byte, a stray temporary.
+        var bytes = File.ReadAllBytes(adapter);
+        File.WriteAllBytes(adapter, bytes[..(bytes.Length / 2)]);
+        var vectors = File.ReadAllBytes(embeddings);
+        vectors[vectors.Length / 2] ^= 0x40;
+        File.WriteAllBytes(embeddings, vectors);
+        File.WriteAllBytes(Path.Combine(work, ".adapter-001.gguf.1.tmp"), bytes[..100]);
+
+        var resumed = PoolBuilder.Build(model, data, TinyPool.Settings(), PathIn("p.gguf"), new PoolBuildRun { Resume = true });
+        Assert.That(resumed.ResumedAdapters, Is.EqualTo(0), "the damaged adapter is trained again");
+        Assert.That(File.ReadAllBytes(PathIn("p.gguf")), Is.EqualTo(File.ReadAllBytes(PathIn("whole.gguf"))));
+        Assert.That(Directory.Exists(work), Is.False);
+    }
+
+    [Test]
     public void TooFewExamplesForTheClustersIsAClearError()
     {
         var data = new PoolTrainingData(TinyPool.Data().Items.Take(3).ToArray(), ["three items"]);

@@ -50,6 +50,34 @@ public class RouterTests
     }
 
     [Test]
+    public void TiedExamplesRouteTogetherWhicheverShareIsNearerTheTarget()
+    {
+        // K = 2: leave-one-out similarities are always equal, so a threshold routes both or neither.
+        QuerySignals[] two = [new("a", 0.7), new("b", 0.7)];
+        int Routed(IReadOnlyList<QuerySignals> calibration, double ratio)
+        {
+            var router = Router.Calibrate(RoutingPolicy.Similarity, calibration, ratio);
+            return calibration.Count(q => router.Decide(q).Target == RouteTarget.Server);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(Routed(two, 0.3), Is.EqualTo(0), "0 is nearer 30 % than 100 % (was 2: every in-scope query routed)");
+            Assert.That(Routed(two, 0.5), Is.EqualTo(0), "a draw keeps the examples on the device");
+            Assert.That(Routed(two, 0.6), Is.EqualTo(2));
+            Assert.That(Routed(two, 1), Is.EqualTo(2));
+            Assert.That(Routed(two, 0), Is.EqualTo(0));
+        });
+        var stranger = Router.Calibrate(RoutingPolicy.Similarity, two, 0.5);
+        Assert.That(stranger.Decide(new QuerySignals("far", 0.69)).Target, Is.EqualTo(RouteTarget.Server), "queries less similar than the tie still leave");
+
+        // Ten examples, four tied at the cut of a 30 % target: 2 route (the two least similar), not 6.
+        QuerySignals[] ten = [.. new[] { 0.1, 0.2, 0.5, 0.5, 0.5, 0.5, 0.8, 0.9, 0.95, 0.99 }.Select((v, i) => new QuerySignals("e" + i, v))];
+        Assert.That(Routed(ten, 0.3), Is.EqualTo(2));
+        Assert.That(Routed(ten, 0.5), Is.EqualTo(6));
+        Assert.That(Routed(ten, 0.2), Is.EqualTo(2), "no tie at the cut: exactly the rounded target");
+    }
+
+    [Test]
     public void EveryDecisionCarriesItsReasonAsData()
     {
         var router = Router.Calibrate(RoutingPolicy.Combined, Calibration, 0.3);

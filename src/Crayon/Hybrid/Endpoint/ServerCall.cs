@@ -19,6 +19,23 @@ public enum ServerFailureKind
 /// <summary>A server call's failure, in one line a person can read.</summary>
 public sealed record ServerFailure(ServerFailureKind Kind, string Reason)
 {
+    /// <summary>
+    /// The reason with control characters written as \xNN: it often quotes the server's own bytes (a status line, a
+    /// reason phrase), which go to a terminal, and must neither break the line nor carry escape sequences.
+    /// </summary>
+    public string Reason { get; init; } = Printable(Reason);
+
+    private static string Printable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl)) return text;
+        var builder = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            if (char.IsControl(c)) builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            else builder.Append(c);
+        return builder.ToString();
+    }
+
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}: {Reason}";
 }
 

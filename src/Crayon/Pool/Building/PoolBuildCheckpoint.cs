@@ -44,7 +44,9 @@ internal sealed class PoolBuildCheckpoint
             if (!resume || found is null) Directory.Delete(folder, recursive: true);
         }
         Directory.CreateDirectory(folder);
-        if (!File.Exists(stamp)) File.WriteAllText(stamp, $"{StampHeader}\n{settingsHash}\n{description}\n");
+        // Atomic like every other file here: a stamp cut short by a kill would make a later --resume refuse the
+        // folder as "other settings" (a truncated hash) instead of continuing it.
+        if (!File.Exists(stamp)) AtomicFile.WriteText(stamp, $"{StampHeader}\n{settingsHash}\n{description}\n");
         return new PoolBuildCheckpoint(folder);
     }
 
