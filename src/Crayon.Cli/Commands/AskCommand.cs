@@ -111,7 +111,7 @@ internal static class AskCommand
             var router = RouterCalibration.Calibrate(device, userExamples, exampleEmbeddings, routing, targetRatio);
             var client = new HybridClient(device, router, endpoint);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% (threshold {router.Threshold:0.####}; " +
+                $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% ({router.Rule}; " +
                 $"{routingSignal.ToString().ToLowerInvariant()} signal, {(center is null ? "raw cosine" : "centered on --reference")})"));
 
             var records = new List<string>();

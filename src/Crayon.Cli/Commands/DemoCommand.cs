@@ -96,7 +96,7 @@ public static class DemoCommand
             console.MarkupLine("[bold]6. Hybrid[/]: the task's questions mixed with out-of-scope MMLU questions; each stays on the customized device or goes to the server:");
             var routing = await demo.RouteAsync(endpoint, null, cancellation);
             console.MarkupLineInterpolated(
-                $"router: {routing.Router.Policy.ToString().ToLowerInvariant()}, threshold {routing.Router.Threshold:G5}, calibrated on the {routing.CalibrationExamples} examples to route {routing.Router.TargetRatio:P0} of queries like them (similarity: cos of centered hidden states to q_c)");
+                $"router: {routing.Router.Rule}, calibrated on the {routing.CalibrationExamples} examples to route {routing.Router.TargetRatio:P0} of queries like them (similarity: cos of centered hidden states to q_c)");
             console.Write(RoutingTable(routing));
             foreach (var (q, a) in routing.Questions.Zip(routing.Answers).Select(p => (p.First, p.Second)))
                 console.MarkupLineInterpolated($"  [dim]{q.Item.Id} → {a.Why}[/]");

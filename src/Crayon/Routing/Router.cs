@@ -28,6 +28,9 @@ public sealed class Router
     /// <summary>Queries with a score at or above this go to the server.</summary>
     public double Threshold { get; }
 
+    /// <summary>The threshold as a person reads it ("to the server when similarity ≤ 0.19").</summary>
+    public RoutingRule Rule => new(Policy, Threshold);
+
     /// <summary>Calibrates <paramref name="policy"/> on the user's examples for a target routing ratio in [0, 1].</summary>
     /// <exception cref="ArgumentOutOfRangeException">the ratio is outside [0, 1] or not finite.</exception>
     /// <exception cref="ArgumentException">no calibration examples, or signals the policy cannot use.</exception>

@@ -10,6 +10,9 @@ public sealed record RoutingDecision(
     RouteTarget Target, RoutingPolicy Policy, string Key,
     double Similarity, double? Confidence, double Score, double Threshold, double TargetRatio)
 {
+    /// <summary>The threshold as a rule in the terms a person reads (see <see cref="RoutingRule"/>).</summary>
+    public RoutingRule Rule => new(Policy, Threshold);
+
     /// <summary>
     /// The decision in one human-readable line. Single-signal policies read in the signal's own terms (route when the
     /// similarity or confidence is at or below the threshold); the others in terms of their score.
@@ -18,24 +21,17 @@ public sealed record RoutingDecision(
     {
         get
         {
-            var toServer = Target == RouteTarget.Server;
-            var (measure, value, threshold, comparison, others) = Policy switch
+            var rule = Rule;
+            var (value, others) = Policy switch
             {
-                RoutingPolicy.Similarity => ("similarity", Similarity, -Threshold, toServer ? "≤" : ">", Confidence is { } c ? $"confidence {F(c)}" : null),
-                RoutingPolicy.Confidence when Confidence is { } c => ("confidence", c, -Threshold, toServer ? "≤" : ">", $"similarity {F(Similarity)}"),
-                _ => ($"{Policy.ToString().ToLowerInvariant()} score", Score, Threshold, toServer ? "≥" : "<",
-                      $"similarity {F(Similarity)}" + (Confidence is { } c ? $", confidence {F(c)}" : "")),
+                RoutingPolicy.Similarity => (Similarity, Confidence is { } c ? $"confidence {F(c)}" : null),
+                RoutingPolicy.Confidence when Confidence is { } c => (c, $"similarity {F(Similarity)}"),
+                _ => (Score, $"similarity {F(Similarity)}" + (Confidence is { } c ? $", confidence {F(c)}" : "")),
             };
-            // Scores route at or above their threshold, signals at or below it: an infinite threshold means never or always.
-            var routesBelow = comparison is "≤" or ">";
-            var never = routesBelow ? double.IsNegativeInfinity(threshold) : double.IsPositiveInfinity(threshold);
-            var always = routesBelow ? double.IsPositiveInfinity(threshold) : double.IsNegativeInfinity(threshold);
-            var shown = never ? $"{F(threshold)} (never route)" : always ? $"{F(threshold)} (always route)" : F(threshold);
-            return $"{Target.ToString().ToLowerInvariant()}: {measure} {F(value)} {comparison} threshold {shown} " +
+            return $"{Target.ToString().ToLowerInvariant()}: {rule.Measure} {F(value)} {rule.Comparison(Target == RouteTarget.Server)} threshold {rule.ThresholdText} " +
                    $"(set to route {F(100 * TargetRatio)}% of the user's examples" + (others is null ? ")" : $"; {others})");
         }
     }
 
-    // Five significant digits: similarities crowd near 1, where three decimals would print equal numbers.
-    private static string F(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
+    private static string F(double v) => RoutingRule.Format(v);
 }

@@ -104,6 +104,10 @@ public class RouterTests
 
         Assert.That(far.Reason, Does.StartWith($"server: similarity -0.5 ≤ threshold {cut} ").And.Contain("confidence 0.9"));
         Assert.That(near.Reason, Does.StartWith($"device: similarity 0.99 > threshold {cut} "));
+        Assert.That(router.Rule.ToString(), Is.EqualTo($"to the server when similarity ≤ {cut}"), "the router states its rule as its decisions do");
+        Assert.That(Router.Calibrate(RoutingPolicy.Combined, Calibration, 0.3).Rule.ToString(), Does.StartWith("to the server when combined score ≥ "));
+        Assert.That(Router.Calibrate(RoutingPolicy.Similarity, Calibration, 0).Rule.ToString(), Does.EndWith("(never route)"));
+        Assert.That(Router.Calibrate(RoutingPolicy.Similarity, Calibration, 1).Rule.ToString(), Does.EndWith("(always route)"));
     }
 
     [Test]
