@@ -1,5 +1,6 @@
 using Crayon.Customization;
 using Crayon.Hybrid.ServerModel;
+using Crayon.Pool;
 using Crayon.Routing;
 using Crayon.Tasks;
 
@@ -51,22 +52,17 @@ public sealed record DemoOptions
 
     public CustomizerOptions Customizer { get; init; } = CustomizerOptions.Default;
 
-    /// <summary>The pool's tasks: every stand-alone QA task of the benchmark.</summary>
-    public IReadOnlyList<string> PoolTasks { get; init; } = TaskCatalog.StandardTasks;
-
-    public int PoolAdapters { get; init; } = 8;
-    public int PoolRank { get; init; } = 4;
-
-    /// <summary>Train items per task in the pool's mixture.</summary>
-    public int PoolItemsPerTask { get; init; } = 60;
-
-    public int PoolEpochs { get; init; } = 1;
+    /// <summary>
+    /// The pool: the standard one (every stand-alone QA task, 8 rank-4 adapters) by default. Its context length, seed
+    /// and signal are the demo's own (<see cref="ContextTokens"/>, <see cref="Seed"/>, the customizer's signal).
+    /// </summary>
+    public StandardPool Pool { get; init; } = new();
 
     /// <summary>Tokens per training window and per scored prompt.</summary>
     public int ContextTokens { get; init; } = 128;
 
     /// <summary>User examples held out of the pool for every task, so any task can be the demo's with K up to this.</summary>
-    public const int MaxExamples = Pool.StandardPool.HeldOutExamples;
+    public const int MaxExamples = StandardPool.HeldOutExamples;
 
     internal void Validate()
     {
@@ -76,9 +72,9 @@ public sealed record DemoOptions
         if (OutOfScopeQuestions > 0 && OutOfScope.Count == 0) throw new ArgumentException("out-of-scope questions need at least one MMLU subject");
         if (!(RoutingRatio >= 0 && RoutingRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(RoutingRatio), RoutingRatio, "the routing ratio lies in [0, 1]");
         // Checked here, not first by the Customizer: that would refuse it only after the pool's minutes of building.
-        if (Customizer.Alpha.TopK > PoolAdapters)
-            throw new ArgumentException($"top-k {Customizer.Alpha.TopK} is more than the demo pool's {PoolAdapters} adapters; give 1 to {PoolAdapters}, or 0 for all");
-        if (!PoolTasks.Contains(Task, StringComparer.Ordinal))
-            throw new ArgumentException($"the demo's task must be one of the pool's tasks ({string.Join(", ", PoolTasks)}), not '{Task}'");
+        if (Customizer.Alpha.TopK > Pool.Adapters)
+            throw new ArgumentException($"top-k {Customizer.Alpha.TopK} is more than the demo pool's {Pool.Adapters} adapters; give 1 to {Pool.Adapters}, or 0 for all");
+        if (!Pool.Tasks.Contains(Task, StringComparer.Ordinal))
+            throw new ArgumentException($"the demo's task must be one of the pool's tasks ({string.Join(", ", Pool.Tasks)}), not '{Task}'");
     }
 }

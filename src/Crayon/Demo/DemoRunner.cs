@@ -64,13 +64,8 @@ public sealed class DemoRunner : IDisposable
     public string EnsureModel() => _modelPath ??= _options.ModelPath ?? DefaultModel.EnsureImported();
 
     /// <summary>The pool: small enough to build in a few minutes on 2 cores (the same one `crayon bench hybrid` uses).</summary>
-    public StandardPool PoolRecipe => new()
+    public StandardPool PoolRecipe => _options.Pool with
     {
-        Tasks = _options.PoolTasks,
-        Adapters = _options.PoolAdapters,
-        Rank = _options.PoolRank,
-        ItemsPerTask = _options.PoolItemsPerTask,
-        Epochs = _options.PoolEpochs,
         ContextTokens = _options.ContextTokens,
         Seed = _options.Seed,
         Signal = _options.Customizer.Signal ?? PoolBuildSettings.DefaultSignal,
@@ -187,7 +182,7 @@ public sealed class DemoRunner : IDisposable
     {
         if (_data is not null) return _data;
         var catalog = TaskCatalog.Open();
-        return _data = _options.PoolTasks.Select(t => catalog.Get(t).Load()).ToArray();
+        return _data = _options.Pool.Tasks.Select(t => catalog.Get(t).Load()).ToArray();
     }
 
     public void Dispose()

@@ -19,10 +19,7 @@ public class DemoRunnerTests : TempFolderTest
         Questions = 3,
         ModelPath = TrainingFixture.Model,
         CacheFolder = PathIn("cache"),
-        PoolTasks = ["csqa", "obqa"],
-        PoolAdapters = 2,
-        PoolRank = 2,
-        PoolItemsPerTask = 8,
+        Pool = new Crayon.Pool.StandardPool { Tasks = ["csqa", "obqa"], Adapters = 2, Rank = 2, ItemsPerTask = 8 },
         ContextTokens = 64,
         Customizer = new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.5 }, Blender = new Crayon.Blending.BlenderOptions { Backend = Crayon.Blending.BlendBackend.Cpu } },
     };
