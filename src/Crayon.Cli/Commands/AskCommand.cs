@@ -91,7 +91,7 @@ internal static class AskCommand
                 if (!pool.Succeeded) throw new InvalidOperationException($"cannot customize through the server: pool '{id}': {pool.Failure}");
                 // q_c for alpha lives in the pool's signal, whatever the routing uses.
                 var poolSignal = pool.Value!.Signal;
-                var (q, _) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, poolSignal, budget);
+                var (q, _) = HybridDevice.TaskEmbeddingOf(embedder, userExamples.AsQueries(), poolSignal, budget);
                 var path = result.GetValue(llama.Model)!;
                 var identity = new PoolModel(model.GetMetadata("general.name") ?? model.Name, model.Architecture, ModelFingerprint.Of(path));
                 var customized = await customizer.CustomizeAsync(model, identity, id, q, poolSignal, cancellationToken: cancellationToken);
@@ -103,20 +103,25 @@ internal static class AskCommand
                     $"{c.BytesSent} B sent (alpha only), {c.BytesReceived:N0} B received, blend round trip {c.BlendTime.TotalMilliseconds:0.#} ms, load {c.LoadTime.TotalMilliseconds:0.#} ms"));
             }
 
-            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, userExamples, routingSignal, budget);
+            var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, userExamples.AsQueries(), routingSignal, budget);
             var center = result.GetValue(reference) is { } referenceFile
-                ? HybridDevice.CenterOf(embedder, QaJsonlReader.ReadFile(referenceFile), routingSignal, budget)
+                ? HybridDevice.CenterOf(embedder, QaJsonlReader.ReadFile(referenceFile).AsQueries(), routingSignal, budget)
                 : null;
             var device = new HybridDevice(context, embedder, taskEmbedding, routingSignal, center);
-            var router = RouterCalibration.Calibrate(device, userExamples, exampleEmbeddings, routing, targetRatio);
+            var router = RouterCalibration.Calibrate(device, userExamples.AsQueries(), exampleEmbeddings, routing, targetRatio);
             var client = new HybridClient(device, router, endpoint);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"router: {routing.ToString().ToLowerInvariant()}, calibrated on {userExamples.Count} examples to route {100 * router.TargetRatio:0.#}% ({router.Rule}; " +
                 $"{routingSignal.ToString().ToLowerInvariant()} signal, {(center is null ? "raw cosine" : "centered on --reference")})"));
 
             var records = new List<string>();
-            foreach (var answer in await client.AnswerAllAsync(items, a => Console.WriteLine(Line(a)), cancellationToken))
-                records.Add(Record(answer.Key, answer.Where, answer.AnswerText, answer.Why, answer.TotalTime, answer.BytesSent, answer.Credit));
+            foreach (var item in items)
+            {
+                var answer = await client.AnswerAsync(item.AsQuery(), cancellationToken);
+                var credit = MultipleChoiceScorer.Score(item.Answer, answer.Chosen!).Credit;
+                Console.WriteLine(Line(answer, credit));
+                records.Add(Record(answer.Key, answer.Where, answer.AnswerText, answer.Why, answer.TotalTime, answer.BytesSent, credit));
+            }
             foreach (var text in freeText)
             {
                 var answer = await client.GenerateAsync(text, result.GetValue(maxTokens), cancellationToken);
@@ -149,8 +154,8 @@ internal static class AskCommand
             ? url
             : throw new ArgumentException($"--server '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/)");
 
-    private static string Line(HybridAnswer a) => string.Create(CultureInfo.InvariantCulture,
-        $"[{a.Where}] {a.Key}: \"{a.AnswerText.Trim()}\"{(a.Credit == 1 ? " (correct)" : a.Credit == 0 ? " (wrong)" : "")} " +
+    private static string Line(HybridAnswer a, double credit) => string.Create(CultureInfo.InvariantCulture,
+        $"[{a.Where}] {a.Key}: \"{a.AnswerText.Trim()}\"{(credit == 1 ? " (correct)" : credit == 0 ? " (wrong)" : "")} " +
         $"({a.TotalTime.TotalMilliseconds:0.#} ms, {a.BytesSent} B sent)\n    why: {a.Why}");
 
     private static string Record(string key, string where, string answer, string why, TimeSpan time, long bytes, double? credit)

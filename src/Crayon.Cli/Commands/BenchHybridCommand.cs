@@ -92,8 +92,12 @@ internal static class BenchHybridCommand
             if (customizer is not null) settings = settings with { Signal = customizer.Pool.Signal };
             var fixedAdapter = result.GetValue(adapter) is { } adapterPath ? File.ReadAllBytes(adapterPath) : null;
             TaskCustomizer customize = customizer is not null ? PoolTaskCustomizer.From(customizer)
-                : fixedAdapter is not null ? (task, _, _) => LlamaAdapter.Load(device, fixedAdapter, result.GetValue(adapter)!)
-                : (_, _, _) => null;
+                : fixedAdapter is not null ? (_, _, _, context) =>
+                {
+                    using var loaded = LlamaAdapter.Load(device, fixedAdapter, result.GetValue(adapter)!);
+                    context.ApplyAdapters(AdapterSet.Single(loaded));
+                }
+                : (_, _, _, context) => context.ApplyAdapters(AdapterSet.None);
 
             // The server model: named, or the device model fine-tuned on every train split (built once, cached).
             var recipeName = result.GetValue(serverRecipe) ?? (result.GetValue(quick) ? "quick" : "full");

@@ -11,10 +11,11 @@ using Spectre.Console;
 namespace Crayon.Cli.Commands;
 
 /// <summary>
-/// `crayon customize --pool P --examples user.jsonl -o adapter.gguf`: the paper's instant customization. q_c from the
+/// `crayon customize --pool P --examples user.txt -o adapter.gguf`: the paper's instant customization. q_c from the
 /// user's examples (or from embeddings made beforehand with `crayon embed --examples`), alpha from its similarity to the
-/// pool's centroids, the blend on the blend device, and the adapter loaded into llama.cpp from memory and set; prints
-/// alpha and the time of each step.
+/// pool's centroids, the blend on the blend device landed in the context's live adapter slot; prints alpha and the time
+/// of each step. Several --examples files customize one after another in the same context: the first loads the adapter
+/// into llama.cpp, every later one lands in place.
 /// </summary>
 internal static class CustomizeCommand
 {
@@ -22,7 +23,12 @@ internal static class CustomizeCommand
     {
         var pool = new Option<string>("--pool", "-p") { Description = "pool file from `crayon pool build`", Required = true };
         var model = new Option<string?>("--model", "-m") { Description = "the GGUF model the pool was built for (default: the imported stories260K)" };
-        var examples = new Option<string?>("--examples", "-e") { Description = "the user's examples: QA JSONL, one item per line (question, choices, answer[, context])" };
+        var examples = new Option<string[]>("--examples", "-e")
+        {
+            Description = "the user's examples: a text file (one example per line; prompt<TAB>response for pairs) or QA JSONL (*.jsonl); " +
+                          "repeat to customize one after another in the same context (in place after the first)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var embeddings = new Option<string?>("--embeddings") { Description = "instead of --examples: the examples' embeddings from `crayon embed --examples`" };
         var output = new Option<string?>("--output", "-o") { Description = "write the customized adapter here (GGUF; linear and concat only)" };
         var alpha = new AlphaCommandOptions();
@@ -37,9 +43,9 @@ internal static class CustomizeCommand
         command.Add(backend);
         command.SetAction(result =>
         {
-            var examplesPath = result.GetValue(examples);
+            var examplesPaths = result.GetValue(examples) ?? [];
             var embeddingsPath = result.GetValue(embeddings);
-            if ((examplesPath is null) == (embeddingsPath is null)) throw new ArgumentException("give the user's examples with either --examples FILE.jsonl or --embeddings FILE.json");
+            if ((examplesPaths.Length == 0) == (embeddingsPath is null)) throw new ArgumentException("give the user's examples with either --examples FILE (repeatable) or --embeddings FILE.json");
             var options = new CustomizerOptions
             {
                 Alpha = alpha.Alpha(result),
@@ -56,7 +62,7 @@ internal static class CustomizeCommand
             var artifact = AdapterPoolFile.Read(poolPath);
             AlphaCommandOptions.EnsureFits(options.Alpha, artifact.Count);
             if (outputPath is not null) OutputFolder.EnsureExists(outputPath, "--output");
-            var items = examplesPath is null ? null : QaJsonlReader.ReadFile(examplesPath, QaReaderLimits.UserExamples);
+            var exampleSets = examplesPaths.Select(ReadExamples).ToArray();
             var embedded = embeddingsPath is null ? null : ExampleEmbeddingsFile.Read(embeddingsPath);
             embedded?.EnsureMatches(artifact, embeddingsPath!);
 
@@ -65,24 +71,34 @@ internal static class CustomizeCommand
             using var loaded = LlamaModel.Load(modelPath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
             using var customizer = new Customizer(loaded, PoolModelIdentity.Of(modelPath), artifact, options);
             using var context = loaded.CreateContext(new LlamaContextOptions { Threads = 1 });
-            using var customized = items is not null
-                ? customizer.Customize(items, context)
-                : customizer.Customize(embedded!, context.ApplyAdapters, embeddingsPath!);
-
             var console = CliConsole.Current();
-            var count = items?.Count ?? embedded!.Vectors.Count;
-            console.MarkupLineInterpolated($"Customized {Path.GetFileName(modelPath)} from {count} example{(count == 1 ? "" : "s")} with pool {Path.GetFileName(poolPath)} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
-            console.Write(AlphaTable(artifact, customized));
-            console.WriteLine(Timings(customized, customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)"));
+            var runs = embedded is not null
+                ? [(embeddingsPath!, embedded.Vectors.Count, (Func<CustomizationResult>)(() => customizer.Apply(customizer.Compute(embedded, embeddingsPath!), context)))]
+                : examplesPaths.Zip(exampleSets, (path, set) => (path, set.Count, (Func<CustomizationResult>)(() => customizer.Customize(set, context)))).ToArray();
+            CustomizationResult? last = null;
+            foreach (var (source, count, customize) in runs)
+            {
+                last = customize();
+                console.MarkupLineInterpolated($"Customized {Path.GetFileName(modelPath)} from {count} example{(count == 1 ? "" : "s")} ({Path.GetFileName(source)}) with pool {Path.GetFileName(poolPath)} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
+                console.Write(AlphaTable(artifact, last));
+                console.WriteLine(Timings(last, customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)"));
+            }
             if (outputPath is not null)
             {
-                LoraAdapterGguf.WriteFile(customized.Adapter!, outputPath);
-                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath)}: rank {customized.Adapter!.UniformRank}, {customized.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
+                var adapter = customizer.BlendToHost(last!.Alpha);
+                LoraAdapterGguf.WriteFile(adapter, outputPath);
+                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath)}: rank {adapter.UniformRank}, {last.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
             }
             return 0;
         });
         return command;
     }
+
+    /// <summary>A user's examples: QA JSONL items (their query texts) for *.jsonl, else a text file of lines.</summary>
+    internal static IReadOnlyList<Example> ReadExamples(string path) =>
+        path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+            ? QaJsonlReader.ReadFile(path, QaReaderLimits.UserExamples).AsExamples()
+            : ExampleTextFile.Read(path);
 
     /// <summary>alpha per base adapter as a bar, with the similarity it came from.</summary>
     internal static Table AlphaTable(AdapterPoolArtifact pool, CustomizationResult result)
@@ -107,6 +123,13 @@ internal static class CustomizeCommand
         var kernel = result.BlendTimings is { } b
             ? string.Create(CultureInfo.InvariantCulture, $"; kernel {b.BlendMicroseconds:F0} µs, read-back {b.ReadBackMicroseconds:F0} µs")
             : "";
-        return $"embed {Ms(t.Embed)}, alpha {Ms(t.Alpha)}, blend {Ms(t.Blend)} ({device}{kernel}), swap {Ms(t.Swap)}: total {Ms(t.Total)}";
+        var swap = result.Swap switch
+        {
+            SwapKind.InPlace => "in place",
+            SwapKind.Loaded => "first load of this shape",
+            SwapKind.RuntimeMix => "runtime mix",
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Swap, "unknown swap kind"),
+        };
+        return $"embed {Ms(t.Embed)}, alpha {Ms(t.Alpha)}, blend {Ms(t.Blend)} ({device}{kernel}), swap {Ms(t.Swap)} ({swap}): total {Ms(t.Total)}; alpha to live {Ms(t.AlphaToLive)}";
     }
 }

@@ -1,3 +1,5 @@
+using Crayon.Evaluation;
+using Crayon.Tasks;
 using System.CommandLine;
 using System.Globalization;
 using Crayon.Customization;
@@ -111,7 +113,7 @@ public static class DemoCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns("question", "from", "similarity", "confidence", "answered by", "answer");
         foreach (var (q, a) in routing.Questions.Zip(routing.Answers).Select(p => (p.First, p.Second)))
         {
-            var chosen = a.Source == AnswerSource.Server ? a.Server! : a.Device!;
+            var chosen = MultipleChoiceScorer.Score(q.Item.Answer, a.Chosen!);
             table.AddRow(Markup.Escape(Shorten(q.Item.Question, 48)), Markup.Escape(q.InScope ? q.Item.Task : $"{q.Item.Task} (out of scope)"),
                 a.Decision.Similarity.ToString("F3", CultureInfo.InvariantCulture),
                 a.Decision.Confidence?.ToString("F3", CultureInfo.InvariantCulture) ?? "-",
@@ -131,10 +133,11 @@ public static class DemoCommand
         }
         var routed = routing.Answers.Where(a => a.Source != AnswerSource.Device).ToArray();
         var failures = routing.Answers.Count(a => a.Source == AnswerSource.DeviceFallback);
-        var nll = routing.Answers.Average(a => (a.Source == AnswerSource.Server ? a.Server : a.Device)!.GoldNll);
+        var scored = pairs.Select(p => MultipleChoiceScorer.Score(p.First.Item.Answer, p.Second.Chosen!)).ToArray();
+        var nll = scored.Average(s => s.GoldNll);
         return string.Create(CultureInfo.InvariantCulture,
             $"sent to the server: {Part(false)} and {Part(true)} questions; {routed.Sum(a => a.BytesSent)} B sent in all (the question text and its choices, never the user's examples); " +
-            $"accuracy {routing.Answers.Average(a => a.Credit):P0} on this mix; gold-answer NLL {nll:F2}") +
+            $"accuracy {scored.Average(s => s.Credit):P0} on this mix; gold-answer NLL {nll:F2}") +
             (failures > 0 ? $"; {failures} server failure(s) answered on the device" : "");
     }
 

@@ -1,3 +1,4 @@
+using Crayon.Evaluation;
 using System.CommandLine;
 using System.Globalization;
 using Crayon.Customization;
@@ -39,7 +40,7 @@ internal static class EmbedCommand
                 var items = QaJsonlReader.ReadFile(examplesPath, QaReaderLimits.UserExamples);
                 using var loaded = llama.LoadModel(result);
                 using var embedder = new ExampleEmbedder(loaded, kind);
-                var embedded = new ExampleEmbeddings(PoolModelIdentity.Of(result.GetValue(llama.Model)!), kind, embedder.EmbedAll(items));
+                var embedded = new ExampleEmbeddings(PoolModelIdentity.Of(result.GetValue(llama.Model)!), kind, embedder.EmbedAll(items.AsExamples().Select(e => e.Prompt).ToArray()));
                 ExampleEmbeddingsFile.Write(path, embedded);
                 Console.WriteLine($"wrote {path}: {items.Count} example(s), {embedded.Dimension} values each ({kind.ToString().ToLowerInvariant()} signal)");
                 return 0;

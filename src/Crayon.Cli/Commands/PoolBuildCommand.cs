@@ -65,7 +65,7 @@ internal static class PoolBuildCommand
             OutputFolder.EnsureExists(path, "--output");
             var trainingData = PoolDataOption.Load(result.GetValue(data)!, settings.Seed, cap == 0 ? int.MaxValue : cap);
             var console = CliConsole.Current();
-            console.MarkupLineInterpolated($"Building a pool of {settings.Adapters} rank-{settings.Rank} adapters from {trainingData.Items.Count:N0} examples ({string.Join(", ", trainingData.TaskCounts.Select(t => $"{t.Task} {t.Count}"))})");
+            console.MarkupLineInterpolated($"Building a pool of {settings.Adapters} rank-{settings.Rank} adapters from {trainingData.Examples.Count:N0} examples ({string.Join(", ", trainingData.TaskCounts.Select(t => $"{t.Task} {t.Count}"))})");
             var built = PoolBuildProgressBar.Run(console, progress => PoolBuilder.Build(result.GetValue(model)!, trainingData, settings, path,
                 new PoolBuildRun { Resume = result.GetValue(resume), Progress = progress, Cancellation = cancellation }));
             console.Write(ClusterTable(built));

@@ -1,3 +1,4 @@
+using Crayon.Evaluation;
 using Crayon.Pool.Building;
 using Crayon.Tasks;
 
@@ -30,7 +31,7 @@ internal static class PoolDataOption
             sources.Add($"task {value} (train)");
         }
         if (tasks.Count > 0) items.InsertRange(0, TaskSampler.TrainingMixture(tasks, seed, perTaskCap));
-        return new PoolTrainingData(items, sources);
+        return items.AsPoolData(sources);
     }
 
     private static TaskCatalog OpenCatalog(string value)

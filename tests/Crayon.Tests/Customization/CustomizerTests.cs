@@ -4,6 +4,7 @@ using Crayon.Llama;
 using Crayon.Pool;
 using Crayon.Tests.Llama;
 using Crayon.Tests.Pool;
+using Crayon.Tasks;
 using Crayon.Tests.Training;
 using NUnit.Framework;
 
@@ -25,8 +26,13 @@ public class CustomizerTests
     [OneTimeTearDown]
     public void FreeModel() => _model?.Dispose();
 
-    private static Customizer Create(CustomizerOptions options) =>
-        new(_model, _identity, TinyPool.Pool, options with { Blender = new BlenderOptions { Backend = BlendBackend.Cpu } });
+    private static Customizer Create(CustomizerOptions options, BlendBackend backend = BlendBackend.Cpu) =>
+        new(_model, _identity, TinyPool.Pool, options with { Blender = new BlenderOptions { Backend = backend } });
+
+    private static IReadOnlyList<Example> Examples(int count = 8) => TinyPool.Examples(count).AsExamples();
+
+    /// <summary>The full next-token distribution after a prompt: what any difference in the adapter's values would move.</summary>
+    private static float[] Logits(LlamaContext context, string prompt = "Once upon a time") => context.EvaluateLogits(prompt);
 
     private static double ExampleNll(LlamaContext context)
     {
@@ -42,7 +48,7 @@ public class CustomizerTests
         using var context = _model.CreateContext(LlamaTestRuntime.Context());
         var before = ExampleNll(context);
 
-        using var result = customizer.Customize(TinyPool.Examples(), context);
+        var result = customizer.Customize(Examples(), context);
 
         Assert.Multiple(() =>
         {
@@ -51,8 +57,9 @@ public class CustomizerTests
             Assert.That(result.Similarities, Has.Length.EqualTo(2).And.All.InRange(-1.0, 1.0));
             Assert.That(result.TaskEmbedding, Has.Length.EqualTo(TinyPool.Pool.EmbeddingLength));
             Assert.That(result.Blended, Has.Count.EqualTo(2));
-            Assert.That(result.Adapter!.UniformRank, Is.EqualTo(2 * 2), "concat stacks both rank-2 adapters");
-            Assert.That(context.Adapters, Is.SameAs(result.Adapters));
+            Assert.That(result.Swap, Is.EqualTo(SwapKind.Loaded), "the first blend of a shape loads once");
+            Assert.That(customizer.BlendToHost(result.Alpha).UniformRank, Is.EqualTo(2 * 2), "concat stacks both rank-2 adapters");
+            Assert.That(context.Adapters.Entries, Has.Count.EqualTo(1), "one live adapter on the context");
             Assert.That(ExampleNll(context), Is.Not.EqualTo(before), "the adapter changes the logits");
             Assert.That(result.Timings.Embed, Is.GreaterThan(TimeSpan.Zero));
             Assert.That(result.Timings.Blend, Is.GreaterThan(TimeSpan.Zero));
@@ -63,19 +70,124 @@ public class CustomizerTests
     }
 
     [Test]
-    public void TopKZeroesTheOtherAdaptersAndLinearKeepsTheRank()
+    public void LinesOfTextCustomizeWithoutAnyQaItem()
     {
-        using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Linear, Alpha = new AlphaOptions { Temperature = 0.1, TopK = 1 } });
+        using var customizer = Create(new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.5 } });
         using var context = _model.CreateContext(LlamaTestRuntime.Context());
-        using var result = customizer.Customize(TinyPool.Examples(), context);
-        var nearest = Array.IndexOf(result.Similarities, result.Similarities.Max());
+        var before = Logits(context);
+        var result = customizer.Customize(["The little dog ran to the park.", "She found a red ball under the tree.", "They played until the sun went down."], context);
         Assert.Multiple(() =>
         {
-            Assert.That(result.Alpha[nearest], Is.EqualTo(1));
-            Assert.That(result.Alpha.Where((_, i) => i != nearest), Is.All.Zero);
-            Assert.That(result.Adapter!.UniformRank, Is.EqualTo(2));
-            // A one-hot linear blend is that adapter exactly.
-            Assert.That(result.Adapter.Pairs[0].A.Data, Is.EqualTo(TinyPool.Pool.Adapters.Adapters[nearest].Pairs[0].A.Data));
+            Assert.That(result.Alpha.Sum(), Is.EqualTo(1).Within(1e-12));
+            Assert.That(Logits(context), Is.Not.EqualTo(before));
+            Assert.That(() => customizer.Customize(new[] { "fine", " " }, context), Throws.ArgumentException.With.Message.Contains("line 2 is empty"));
+        });
+    }
+
+    [TestCase(BlendBackend.Cpu)]
+    [TestCase(BlendBackend.Vulkan)]
+    public void ASecondCustomizationLandsInPlaceAndEqualsAFreshLoadExactly(BlendBackend backend)
+    {
+        var first = new[] { 0.9, 0.1 };
+        var second = new[] { 0.2, 0.8 };
+        float[] inPlace;
+        CustomizationResult swapped;
+        using (var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat }, backend))
+        using (var context = _model.CreateContext(LlamaTestRuntime.Context()))
+        {
+            Assert.That(customizer.Apply(first, context).Swap, Is.EqualTo(SwapKind.Loaded));
+            var firstLogits = Logits(context);
+            swapped = customizer.Apply(second, context);
+            inPlace = Logits(context);
+            Assert.That(inPlace, Is.Not.EqualTo(firstLogits), "the in-place swap reached llama.cpp's tensors");
+        }
+        float[] fresh;
+        using (var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat }, backend))
+        using (var context = _model.CreateContext(LlamaTestRuntime.Context()))
+        {
+            Assert.That(customizer.Apply(second, context).Swap, Is.EqualTo(SwapKind.Loaded));
+            fresh = Logits(context);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(swapped.Swap, Is.EqualTo(SwapKind.InPlace));
+            Assert.That(swapped.InPlace, Is.Not.Null);
+            Assert.That(swapped.Timings.AlphaToLive, Is.EqualTo(swapped.Timings.Blend + swapped.Timings.Swap));
+            // The same F32 values through the same llama.cpp graph: bit for bit, not within a tolerance.
+            Assert.That(inPlace, Is.EqualTo(fresh));
+        });
+    }
+
+    [Test]
+    public void ANewShapeLoadsOnceAndBecomesTheSlot()
+    {
+        using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat });
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        Assert.Multiple(() =>
+        {
+            Assert.That(customizer.Apply([0.5, 0.5], context).Swap, Is.EqualTo(SwapKind.Loaded));
+            Assert.That(customizer.Apply([0.3, 0.7], context).Swap, Is.EqualTo(SwapKind.InPlace));
+            Assert.That(customizer.Apply([1.0, 0.0], context).Swap, Is.EqualTo(SwapKind.Loaded), "one adapter stacked instead of two: another rank");
+            Assert.That(customizer.Apply([0.0, 1.0], context).Swap, Is.EqualTo(SwapKind.InPlace));
+        });
+    }
+
+    [Test]
+    public void TheBaseModelInBetweenDoesNotBreakTheSlot()
+    {
+        using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Linear });
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        var baseLogits = Logits(context);
+        customizer.Apply([0.5, 0.5], context);
+        var blended = Logits(context);
+        context.ApplyAdapters(AdapterSet.None);
+        Assert.That(Logits(context), Is.EqualTo(baseLogits));
+        customizer.Restore(context);
+        Assert.That(Logits(context), Is.EqualTo(blended));
+        context.ApplyAdapters(AdapterSet.None);
+        Assert.That(customizer.Apply([0.5, 0.5], context).Swap, Is.EqualTo(SwapKind.InPlace), "the slot is applied again, then rewritten");
+        Assert.That(Logits(context), Is.EqualTo(blended));
+    }
+
+    [Test]
+    public void AGenerationInFlightNeverSeesAHalfWrittenAdapter()
+    {
+        using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat });
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        double[][] alphas = [[0.9, 0.1], [0.1, 0.9]];
+        var options = new GenerationOptions { MaxTokens = 24 };
+        string Generate() => string.Concat(context.Generate("Once upon a time", options).Select(t => t.Text));
+        var expected = alphas.Select(a => { customizer.Apply(a, context); return Generate(); }).ToArray();
+        Assert.That(expected[0], Is.Not.EqualTo(expected[1]), "the two customizations must generate differently for the test to see a mix");
+
+        var generated = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var swaps = 0;
+        var refused = 0;
+        using var stop = new CancellationTokenSource();
+        var generator = Task.Run(() =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                try { generated.Add(Generate()); }
+                catch (InvalidOperationException e) when (e.Message.Contains("already in use")) { }
+            }
+            stop.Cancel();
+        });
+        for (var i = 0; !stop.IsCancellationRequested && i < 2_000; i++)
+        {
+            try
+            {
+                customizer.Apply(alphas[i % 2], context);
+                swaps++;
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("already in use")) { refused++; }
+        }
+        generator.Wait();
+        Assert.Multiple(() =>
+        {
+            Assert.That(generated, Is.Not.Empty);
+            Assert.That(swaps, Is.GreaterThan(0), "some swaps landed between generations");
+            Assert.That(generated, Is.All.AnyOf(expected[0], expected[1]), "every generation ran on one whole customization");
         });
     }
 
@@ -85,14 +197,15 @@ public class CustomizerTests
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.RuntimeMix, Alpha = new AlphaOptions { Temperature = 0.5 } });
         using var context = _model.CreateContext(LlamaTestRuntime.Context());
         var before = ExampleNll(context);
-        using var result = customizer.Customize(TinyPool.Examples(), context);
+        var result = customizer.Customize(Examples(), context);
         Assert.Multiple(() =>
         {
-            Assert.That(result.Adapter, Is.Null);
+            Assert.That(result.Swap, Is.EqualTo(SwapKind.RuntimeMix));
             Assert.That(result.Timings.Blend, Is.EqualTo(TimeSpan.Zero));
-            Assert.That(result.Adapters.Entries.Select(e => (double)e.Scale), Is.EqualTo(result.Blended.Select(i => (double)(float)result.Alpha[i])));
+            Assert.That(context.Adapters.Entries.Select(e => (double)e.Scale), Is.EqualTo(result.Blended.Select(i => (double)(float)result.Alpha[i])));
             Assert.That(ExampleNll(context), Is.Not.EqualTo(before));
             Assert.That(customizer.BlendDevice, Is.Null);
+            Assert.That(() => customizer.BlendToHost(result.Alpha), Throws.InvalidOperationException.With.Message.Contains("runtime mix"));
         });
     }
 
@@ -100,13 +213,15 @@ public class CustomizerTests
     public void PrecomputedEmbeddingsGiveTheSameAlphaAsTheExamples()
     {
         using var customizer = Create(new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.3 } });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
-        var examples = TinyPool.Examples();
-        using var direct = customizer.Customize(examples, context);
-        var request = new ExampleEmbeddings(_identity, TinyPool.Pool.Signal, examples.Select(customizer.Embed).ToArray());
-        using var viaFile = customizer.Customize(ExampleEmbeddingsFile.Parse(ExampleEmbeddingsFile.ToBytes(request), "request.json"), context.ApplyAdapters);
-        Assert.That(viaFile.Alpha, Is.EqualTo(direct.Alpha));
-        Assert.That(viaFile.Timings.Embed, Is.LessThan(direct.Timings.Embed), "no model decode when the embeddings are given");
+        var examples = Examples();
+        var direct = customizer.Compute(examples);
+        var request = new ExampleEmbeddings(_identity, TinyPool.Pool.Signal, customizer.Embed(examples));
+        var viaFile = customizer.Compute(ExampleEmbeddingsFile.Parse(ExampleEmbeddingsFile.ToBytes(request), "request.json"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(viaFile.Alpha, Is.EqualTo(direct.Alpha));
+            Assert.That(viaFile.Embed, Is.EqualTo(TimeSpan.Zero), "no model decode when the embeddings are given");
+        });
     }
 
     [Test]
@@ -120,11 +235,11 @@ public class CustomizerTests
         var otherSize = new ExampleEmbeddings(_identity, pool.Signal, [vector[..10]]);
         Assert.Multiple(() =>
         {
-            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Customize(otherModel, _ => { }, "user.json"))!.Message,
+            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Compute(otherModel, "user.json"))!.Message,
                 Does.Contain("user.json were embedded by model 'smollm'").And.Contain("stories260K"));
-            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Customize(otherSignal, _ => { }))!.Message,
+            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Compute(otherSignal))!.Message,
                 Does.Contain("hidden embeddings").And.Contain("query embeddings"));
-            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Customize(otherSize, _ => { }))!.Message,
+            Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Compute(otherSize))!.Message,
                 Does.Contain("10 values").And.Contain($"{pool.EmbeddingLength}"));
         });
     }
@@ -140,9 +255,16 @@ public class CustomizerTests
     }
 
     [Test]
-    public void NoExamplesIsAnError()
+    public void NoExamplesOrBadWeightsAreErrors()
     {
         using var customizer = Create(new CustomizerOptions());
-        Assert.That(Assert.Throws<ArgumentException>(() => customizer.Customize([], _ => { }))!.Message, Does.Contain("at least one example"));
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Throws<ArgumentException>(() => customizer.Compute(Array.Empty<Example>()))!.Message, Does.Contain("at least one example"));
+            Assert.That(Assert.Throws<ArgumentException>(() => customizer.Apply([0.0, 0.0], context))!.Message, Does.Contain("all zeros"));
+            Assert.That(Assert.Throws<ArgumentException>(() => customizer.Apply([double.NaN, 1.0], context))!.Message, Does.Contain("alpha[0] is NaN"));
+            Assert.That(Assert.Throws<ArgumentException>(() => customizer.Apply([1.0], context))!.Message, Does.Contain("the pool has 2 adapters"));
+        });
     }
 }

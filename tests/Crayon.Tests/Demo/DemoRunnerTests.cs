@@ -43,7 +43,9 @@ public class DemoRunnerTests : TempFolderTest
             var answers = demo.Answer();
             Assert.That(answers, Has.Count.EqualTo(3));
             Assert.That(answers.Select(a => a.Customized.GoldNll), Is.Not.EqualTo(answers.Select(a => a.Base.GoldNll)), "the adapter changes the scores");
-            Assert.That(demo.Context!.Adapters, Is.SameAs(customization.Result.Adapters), "the adapter stays set for later steps");
+            Assert.That(demo.Context!.Adapters.Entries, Has.Count.EqualTo(1), "the customized adapter stays set for later steps");
+            Assert.That(customization.Result.Swap, Is.EqualTo(Crayon.Customization.SwapKind.Loaded));
+            Assert.That(demo.Customize().Result.Swap, Is.EqualTo(Crayon.Customization.SwapKind.InPlace), "a repeat lands in place");
         }
         using var again = new DemoRunner(Options());
         Assert.That(again.EnsurePool().Built, Is.Null, "the second run reuses the cached pool");

@@ -32,10 +32,11 @@ public class HybridBenchmarkTests : TempFolderTest
         using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server.BaseUrl });
         var customized = new List<string>();
         var adapter = Crayon.Adapters.LoraAdapterGguf.ToBytes(new Crayon.Tests.Blending.RandomAdapters(seed: 8).Pool(1, 4, StoriesPool.Targets).Adapters[0]);
-        var result = await HybridBenchmark.RunAsync(device, LlamaTestRuntime.Context(512), (task, examples, _) =>
+        var result = await HybridBenchmark.RunAsync(device, LlamaTestRuntime.Context(512), (task, examples, _, context) =>
         {
             customized.Add($"{task}:{examples.Count}");
-            return LlamaAdapter.Load(device, adapter, "customized");
+            using var loaded = LlamaAdapter.Load(device, adapter, "customized");
+            context.ApplyAdapters(AdapterSet.Single(loaded));
         }, endpoint, catalog, settings);
 
         Assert.That(customized, Is.EqualTo(new[] { "arc_easy:4" }));

@@ -1,3 +1,4 @@
+using Crayon.Tasks;
 using Crayon.Hybrid;
 using Crayon.Hybrid.Endpoint;
 using Crayon.Llama;
@@ -37,23 +38,23 @@ public class HybridClientTests
     {
         using var local = ServedStories.LoadLocal();
         using var serverModelLocally = local.CreateContext(LlamaTestRuntime.Context(512));
-        var none = await _device.Client(_server.BaseUrl, 0).AnswerAllAsync(HybridFixture.Queries);
-        var all = await _device.Client(_server.BaseUrl, 1).AnswerAllAsync(HybridFixture.Queries);
+        var none = await _device.Client(_server.BaseUrl, 0).AnswerAllAsync(HybridFixture.Queries.AsQueries());
+        var all = await _device.Client(_server.BaseUrl, 1).AnswerAllAsync(HybridFixture.Queries.AsQueries());
         for (var i = 0; i < HybridFixture.Queries.Count; i++)
         {
-            var query = HybridFixture.Queries[i];
+            var query = HybridFixture.Queries[i].AsQuery();
             var onDevice = _device.Device.Answer(query);
             Assert.That(none[i].Source, Is.EqualTo(AnswerSource.Device));
             Assert.That(none[i].Predicted, Is.EqualTo(onDevice.Predicted));
             Assert.That(none[i].BytesSent, Is.Zero, "nothing leaves the device");
             Assert.That(none[i].Why, Does.StartWith("device: similarity ").And.Contain("never route"));
 
-            var serverScore = Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query);
+            var serverScore = Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query.Item);
             Assert.That(all[i].Source, Is.EqualTo(AnswerSource.Server), all[i].Why);
             Assert.That(all[i].Server!.Scores, Is.EqualTo(serverScore.Scores).Within(1e-3), "the server model's own scores, through HTTP");
             Assert.That(all[i].Predicted, Is.EqualTo(serverScore.Predicted));
-            Assert.That(all[i].AnswerText, Is.EqualTo(query.Choices[serverScore.Predicted]));
-            Assert.That(all[i].BytesSent, Is.GreaterThan(query.Question.Length));
+            Assert.That(all[i].AnswerText, Is.EqualTo(query.Item.Choices[serverScore.Predicted]));
+            Assert.That(all[i].BytesSent, Is.GreaterThan(query.Item.Question.Length));
             Assert.That(all[i].Why, Does.StartWith("server: similarity ").And.Contain("always route"));
         }
         Assert.That(all.Select(a => a.Server!.Scores), Is.Not.EqualTo(none.Select(a => a.Device!.Scores)), "the adapter makes the device differ");
@@ -65,20 +66,20 @@ public class HybridClientTests
         // A boolq passage of rare words: stories260K's 512-piece vocabulary spends about a token per character on it, so at the
         // character budget of a 512-token context it does not fit (the recorded benchmark's server refused 16 such items before this).
         Crayon.Tests.Support.TestData.Require("qa/boolq/test.jsonl");
-        var query = Crayon.Tasks.TaskCatalog.Open(DataDirectory.Resolve()).Get("boolq").Load().Test.Single(i => i.Id == "boolq-dev-1349");
+        var query = Crayon.Tasks.TaskCatalog.Open(DataDirectory.Resolve()).Get("boolq").Load().Test.Single(i => i.Id == "boolq-dev-1349").AsQuery();
         Assert.That(_device.Device.BudgetFor(query).MaxChars, Is.LessThan(_device.Device.Budget.MaxChars));
         var answer = await _device.Client(_server.BaseUrl, 1).AnswerAsync(query);
         Assert.That(answer.Source, Is.EqualTo(AnswerSource.Server), answer.Failure?.ToString());
         using var local = ServedStories.LoadLocal();
         using var serverModelLocally = local.CreateContext(LlamaTestRuntime.Context(512));
-        Assert.That(answer.Server!.Scores, Is.EqualTo(Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query).Scores).Within(1e-3), "the same cut text on both sides");
+        Assert.That(answer.Server!.Scores, Is.EqualTo(Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query.Item).Scores).Within(1e-3), "the same cut text on both sides");
     }
 
     [Test]
     public async Task OutOfScopeQueriesAreRoutedFirst()
     {
         // Calibrated to route half of queries like the user's: the far-away anatomy questions go, with reasons.
-        var answers = await _device.Client(_server.BaseUrl, 0.5).AnswerAllAsync(HybridFixture.Queries);
+        var answers = await _device.Client(_server.BaseUrl, 0.5).AnswerAllAsync(HybridFixture.Queries.AsQueries());
         var similarity = answers.ToDictionary(a => a.Key, a => a.Decision.Similarity);
         Assert.That(similarity["q3"], Is.LessThan(similarity["q1"]));
         Assert.That(answers.Where(a => a.Key.StartsWith("q3") || a.Key.StartsWith("q4")).Select(a => a.Source), Is.All.EqualTo(AnswerSource.Server));
@@ -89,8 +90,8 @@ public class HybridClientTests
     [Test]
     public async Task TheConfidencePolicyMeasuresTheDeviceFirst()
     {
-        var answer = await _device.Client(_server.BaseUrl, 1, policy: RoutingPolicy.Confidence).AnswerAsync(HybridFixture.Queries[0]);
-        Assert.That(answer.Decision.Confidence, Is.EqualTo(Crayon.Routing.RoutingSignals.ChoiceMargin(_device.Device.Answer(HybridFixture.Queries[0]).Scores)).Within(1e-12));
+        var answer = await _device.Client(_server.BaseUrl, 1, policy: RoutingPolicy.Confidence).AnswerAsync(HybridFixture.Queries[0].AsQuery());
+        Assert.That(answer.Decision.Confidence, Is.EqualTo(Crayon.Routing.RoutingSignals.ChoiceMargin(_device.Device.Answer(HybridFixture.Queries[0].AsQuery()).Scores)).Within(1e-12));
         Assert.That(answer.Device, Is.Not.Null);
         Assert.That(answer.Why, Does.Contain("confidence"));
     }
@@ -112,7 +113,7 @@ public class HybridClientTests
     {
         await using var bad = new MisbehavingServer(answer);
         var client = _device.Client(bad.BaseUrl, 1, TimeSpan.FromMilliseconds(300), model: "any");
-        var query = HybridFixture.Queries[0];
+        var query = HybridFixture.Queries[0].AsQuery();
         var result = await client.AnswerAsync(query);
         Assert.That(result.Source, Is.EqualTo(AnswerSource.DeviceFallback));
         Assert.That(result.Failure!.Kind, Is.EqualTo(kind), result.Failure.ToString());
@@ -133,11 +134,11 @@ public class HybridClientTests
         port.Start();
         var closed = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)port.LocalEndpoint).Port}/");
         port.Stop();
-        var down = await _device.Client(closed, 1).AnswerAsync(HybridFixture.Queries[2]);
+        var down = await _device.Client(closed, 1).AnswerAsync(HybridFixture.Queries[2].AsQuery());
         Assert.That(down.Source, Is.EqualTo(AnswerSource.DeviceFallback));
         Assert.That(down.Failure!.Kind, Is.EqualTo(ServerFailureKind.Unreachable));
 
-        var wrongModel = await _device.Client(_server.BaseUrl, 1, model: "gpt-4").AnswerAsync(HybridFixture.Queries[2]);
+        var wrongModel = await _device.Client(_server.BaseUrl, 1, model: "gpt-4").AnswerAsync(HybridFixture.Queries[2].AsQuery());
         Assert.That(wrongModel.Source, Is.EqualTo(AnswerSource.DeviceFallback));
         Assert.That(wrongModel.Failure!.ToString(), Is.EqualTo("httperror: HTTP 404 Not Found: model 'gpt-4' is not served here; this server serves 'stories260K' (see GET /v1/models)"));
     }
@@ -168,19 +169,19 @@ public class CenteredSimilarityTests
         using var fixture = new HybridFixture();
         var reference = HybridFixture.Queries.Concat(HybridFixture.Examples).ToArray();
         var budget = Crayon.Evaluation.QaModelScorer.BudgetFor(512);
-        var center = HybridDevice.CenterOf(fixture.Embedder, reference, EmbeddingSignal.Hidden, budget);
-        var (taskEmbedding, embeddings) = HybridDevice.TaskEmbeddingOf(fixture.Embedder, HybridFixture.Examples, EmbeddingSignal.Hidden, budget);
+        var center = HybridDevice.CenterOf(fixture.Embedder, reference.AsQueries(), EmbeddingSignal.Hidden, budget);
+        var (taskEmbedding, embeddings) = HybridDevice.TaskEmbeddingOf(fixture.Embedder, HybridFixture.Examples.AsQueries(), EmbeddingSignal.Hidden, budget);
         var centered = new HybridDevice(fixture.Context, fixture.Embedder, taskEmbedding, EmbeddingSignal.Hidden, center);
         var raw = new HybridDevice(fixture.Context, fixture.Embedder, taskEmbedding, EmbeddingSignal.Hidden);
 
-        var query = centered.Embed(HybridFixture.Queries[2]);
+        var query = centered.Embed(HybridFixture.Queries[2].AsQuery());
         double Cos(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
         float[] Minus(float[] a) => a.Zip(center, (x, y) => x - y).ToArray();
         Assert.That(centered.Similarity(query), Is.EqualTo(Cos(Minus(query), Minus(taskEmbedding))).Within(1e-6));
         Assert.That(raw.Similarity(query), Is.EqualTo(Cos(query, taskEmbedding)).Within(1e-6));
         Assert.That(centered.Similarity(query), Is.LessThan(raw.Similarity(query)), "the common component no longer counts");
 
-        var calibration = RouterCalibration.Signals(centered, HybridFixture.Examples, embeddings, withConfidence: false);
+        var calibration = RouterCalibration.Signals(centered, HybridFixture.Examples.AsQueries(), embeddings, withConfidence: false);
         var others = embeddings.Skip(1).ToArray();
         var meanOfOthers = Enumerable.Range(0, center.Length).Select(j => others.Average(e => e[j])).Select(v => (float)v).ToArray();
         Assert.That(calibration[0].Similarity, Is.EqualTo(Cos(Minus(embeddings[0]), Minus(meanOfOthers))).Within(1e-5), "leave-one-out, centered");

@@ -22,7 +22,7 @@ internal sealed class HybridFixture : IDisposable
         var adapter = new Crayon.Tests.Blending.RandomAdapters(seed: 21).Pool(1, 4, StoriesPool.Targets).Adapters[0];
         using (var loaded = LlamaAdapter.Load(Model, Crayon.Adapters.LoraAdapterGguf.ToBytes(adapter), "device adapter"))
             Context.ApplyAdapters(AdapterSet.Single(loaded));
-        var (taskEmbedding, embeddings) = HybridDevice.TaskEmbeddingOf(Embedder, Examples, EmbeddingSignal.Query, QaModelScorerBudget);
+        var (taskEmbedding, embeddings) = HybridDevice.TaskEmbeddingOf(Embedder, Examples.AsQueries(), EmbeddingSignal.Query, QaModelScorerBudget);
         Device = new HybridDevice(Context, Embedder, taskEmbedding, EmbeddingSignal.Query);
         ExampleEmbeddings = embeddings;
     }
@@ -54,7 +54,7 @@ internal sealed class HybridFixture : IDisposable
     public IReadOnlyList<float[]> ExampleEmbeddings { get; }
 
     public Router Router(double ratio, RoutingPolicy policy = RoutingPolicy.Similarity) =>
-        RouterCalibration.Calibrate(Device, Examples, ExampleEmbeddings, policy, ratio);
+        RouterCalibration.Calibrate(Device, Examples.AsQueries(), ExampleEmbeddings, policy, ratio);
 
     public HybridClient Client(Uri server, double ratio, TimeSpan? timeout = null, string? model = null, RoutingPolicy policy = RoutingPolicy.Similarity) =>
         new(Device, Router(ratio, policy), new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server, Timeout = timeout ?? TimeSpan.FromSeconds(20), Model = model }));

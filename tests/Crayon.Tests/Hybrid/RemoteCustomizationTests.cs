@@ -1,3 +1,4 @@
+using Crayon.Tasks;
 using System.Text.Json;
 using Crayon.Adapters;
 using Crayon.Blending;
@@ -28,7 +29,7 @@ public class RemoteCustomizationTests : TempFolderTest
         await using var server = await ServedStories.StartAsync(ServedStories.Options() with { Pools = [new PoolSource("stories-pool", PathIn("pool.gguf"))] });
         using var model = ServedStories.LoadLocal();
         using var embedder = new LlamaEmbedder(model, LlamaTestRuntime.Context(512));
-        var (taskEmbedding, _) = HybridDevice.TaskEmbeddingOf(embedder, HybridFixture.Examples, EmbeddingSignal.Query, Crayon.Evaluation.QaModelScorer.BudgetFor(512));
+        var (taskEmbedding, _) = HybridDevice.TaskEmbeddingOf(embedder, HybridFixture.Examples.AsQueries(), EmbeddingSignal.Query, Crayon.Evaluation.QaModelScorer.BudgetFor(512));
 
         var recorder = new RecordingHandler();
         using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server.BaseUrl }, recorder);

@@ -93,7 +93,7 @@ public class PoolBuilderTests : TempFolderTest
     [Test]
     public void TooFewExamplesForTheClustersIsAClearError()
     {
-        var data = new PoolTrainingData(TinyPool.Data().Items.Take(3).ToArray(), ["three items"]);
+        var data = new PoolTrainingData(TinyPool.Data().Examples.Take(3).ToArray(), ["three items"]);
         var error = Assert.Throws<ArgumentException>(() => PoolBuilder.Build(TrainingFixture.Model, data, TinyPool.Settings() with { Adapters = 4 }, PathIn("p.gguf")))!;
         Assert.That(error.Message, Does.Contain("3 training example(s) cannot form 4 clusters"));
     }

@@ -32,7 +32,7 @@ internal static class TinyPool
     {
         var siqa = QaJsonlReader.ReadFile(TestData.Require("qa/siqa/train.jsonl")).Take(12);
         var csqa = QaJsonlReader.ReadFile(TestData.Require("qa/csqa/train.jsonl")).Take(12);
-        return new PoolTrainingData(siqa.Concat(csqa).ToArray(), ["task siqa (first 12)", "task csqa (first 12)"]);
+        return siqa.Concat(csqa).AsPoolData(["task siqa (first 12)", "task csqa (first 12)"]);
     }
 
     public static PoolBuildSettings Settings(long seed = 1, int rank = 2) => new()

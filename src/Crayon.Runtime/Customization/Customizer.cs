@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using Crayon.Adapters;
+using Crayon.Blending;
+using Crayon.Formats.Gguf;
+using Crayon.Llama;
+using Crayon.Pool;
+
+namespace Crayon.Customization;
+
+/// <summary>
+/// Instant customization (the paper's section 2) on one device: a user's texts in, a customized adapter live in
+/// llama.cpp out, with no training. q_c and alpha come from the examples' embeddings (same signal as the pool's
+/// centroids); the pool, uploaded once at construction, is blended by alpha on the blend device and lands in the
+/// context's live adapter slot: the first blend of a shape loads once, every later one is written in place into the
+/// tensors llama.cpp already holds (no reload, no graph re-plan). One customization at a time per instance.
+/// </summary>
+/// <example><code>
+/// using var model = LlamaModel.Load("model.gguf");
+/// using var context = model.CreateContext();
+/// using var customizer = new Customizer(model, PoolModelIdentity.Of("model.gguf"), AdapterPoolFile.Read("pool.gguf"));
+/// var result = customizer.Customize(["Arr, where be me gold?", "Ye scurvy dog!"], context);   // result.Swap, result.Timings
+/// </code></example>
+public sealed class Customizer : IDisposable
+{
+    private readonly CustomizerOptions _options;
+    private readonly Blender? _blender;
+    private readonly ResidentPool? _resident;
+    private readonly LlamaAdapter[]? _mixAdapters;
+    private readonly Lazy<ExampleEmbedder> _embedder;
+    private readonly Dictionary<LlamaContext, LiveAdapterSlot> _slots = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<LlamaContext, AdapterSet> _mixed = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _gate = new();
+
+    /// <param name="modelIdentity">The identity of <paramref name="model"/>'s file (<see cref="PoolModelIdentity.Of"/>); the pool must have been built for it.</param>
+    /// <exception cref="PoolMismatchException">the pool was built for another model, or its signal is not the one <paramref name="options"/> asks for.</exception>
+    public Customizer(LlamaModel model, PoolModel modelIdentity, AdapterPoolArtifact pool, CustomizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelIdentity);
+        ArgumentNullException.ThrowIfNull(pool);
+        _options = options ?? new CustomizerOptions();
+        pool.EnsureBuiltFor(modelIdentity);
+        if (_options.Signal is { } wanted && wanted != pool.Signal)
+            throw new PoolMismatchException($"the pool's centroids are {ExampleEmbeddings.Name(pool.Signal)} embeddings, not the requested {ExampleEmbeddings.Name(wanted)} signal; " +
+                                            $"use --signal {ExampleEmbeddings.Name(pool.Signal)} or a pool built with --signal {ExampleEmbeddings.Name(wanted)}");
+        _options.Alpha.Validate(pool.Count);
+        if (!Enum.IsDefined(_options.Mode)) throw new ArgumentOutOfRangeException(nameof(options), _options.Mode, "unknown customization mode");
+        Model = model;
+        Pool = pool;
+        _embedder = new Lazy<ExampleEmbedder>(() => new ExampleEmbedder(model, pool.Signal, _options.EmbeddingThreads));
+        if (_options.Mode == CustomizationMode.RuntimeMix)
+        {
+            _mixAdapters = new LlamaAdapter[pool.Count];
+            try
+            {
+                for (var i = 0; i < pool.Count; i++)
+                    _mixAdapters[i] = LlamaAdapter.Load(model, LoraAdapterGguf.ToBytes(pool.Adapters.Adapters[i]), pool.AdapterNames[i]);
+            }
+            catch
+            {
+                foreach (var adapter in _mixAdapters) adapter?.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            _blender = Blender.Create(_options.Blender);
+            try { _resident = _blender.Upload(pool.Adapters, _options.Storage); }
+            catch { _blender.Dispose(); throw; }
+        }
+    }
+
+    public LlamaModel Model { get; }
+    public AdapterPoolArtifact Pool { get; }
+    public CustomizerOptions Options => _options;
+
+    /// <summary>The device blends run on; null for runtime mix.</summary>
+    public BlendDevice? BlendDevice => _blender?.Device;
+
+    /// <summary>Embeds one text with the pool's signal (e.g. a query to route), in the model's raw space.</summary>
+    public float[] Embed(string text)
+    {
+        lock (_gate) return _embedder.Value.Embed(text);
+    }
+
+    /// <summary>Embeds the examples' prompts with the pool's signal, in order.</summary>
+    public float[][] Embed(IReadOnlyList<Example> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var texts = examples.Select((e, i) => e?.Prompt ?? throw new ArgumentException($"example {i} is null", nameof(examples))).ToArray();
+        lock (_gate) return _embedder.Value.EmbedAll(texts);
+    }
+
+    /// <summary>q_c and alpha for the user's examples, without blending: what a device sends a server.</summary>
+    /// <exception cref="ArgumentException">no examples, or an empty one.</exception>
+    public CustomizationAlpha Compute(IReadOnlyList<Example> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        if (examples.Count == 0) throw new ArgumentException("customization needs at least one example", nameof(examples));
+        var clock = Stopwatch.StartNew();
+        var embedded = Embed(examples);
+        return Compute(embedded, clock.Elapsed);
+    }
+
+    /// <summary>q_c and alpha for examples embedded beforehand (e.g. `crayon embed --examples`), after checking they live in the pool's space.</summary>
+    /// <exception cref="PoolMismatchException">embeddings of another model, signal or dimension.</exception>
+    public CustomizationAlpha Compute(ExampleEmbeddings embeddings, string source = "the examples")
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        embeddings.EnsureMatches(Pool, source);
+        return Compute(embeddings.Vectors, TimeSpan.Zero);
+    }
+
+    /// <summary>q_c and alpha for example embeddings made with <see cref="Embed(string)"/> (e.g. by a caller that also routes with them).</summary>
+    public CustomizationAlpha Compute(IReadOnlyList<float[]> embeddings) => Compute(embeddings, TimeSpan.Zero);
+
+    private CustomizationAlpha Compute(IReadOnlyList<float[]> embeddings, TimeSpan embedTime)
+    {
+        var clock = Stopwatch.StartNew();
+        var taskEmbedding = MeanEmbedding.Of(embeddings);
+        embedTime += clock.Elapsed;
+        clock.Restart();
+        var coefficients = Coefficients(embeddings);
+        return new CustomizationAlpha(taskEmbedding, coefficients.Similarities, coefficients.Alpha, embedTime, clock.Elapsed);
+    }
+
+    /// <summary>alpha for these example embeddings under this customizer's options (or the ones given), without blending.</summary>
+    public BlendCoefficients Coefficients(IReadOnlyList<float[]> embeddings, AlphaOptions? alpha = null, ExampleAggregation? aggregation = null) =>
+        TaskAlpha.From(embeddings, Pool.Centroids, e => Pool.ToCentroidSpace(e), alpha ?? _options.Alpha, aggregation ?? _options.Aggregation);
+
+    /// <summary>Customizes from the user's examples and makes the result live on <paramref name="context"/>.</summary>
+    public CustomizationResult Customize(IReadOnlyList<Example> examples, LlamaContext context) => Apply(Compute(examples), context);
+
+    /// <summary>Customizes from plain lines of text (each line one example).</summary>
+    public CustomizationResult Customize(IReadOnlyList<string> lines, LlamaContext context) => Customize(Example.FromLines(lines), context);
+
+    /// <summary>Blends with given weights (uniform, one-hot, searched, a device's alpha) and makes the result live: the baselines' and the server's path.</summary>
+    public CustomizationResult Apply(double[] alpha, LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(alpha);
+        if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(alpha));
+        return Apply(CustomizationAlpha.Given(alpha), context);
+    }
+
+    /// <summary>Blends by <paramref name="customization"/>'s alpha and lands the blend in <paramref name="context"/>'s live adapter slot.</summary>
+    public CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(customization);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!ReferenceEquals(context.Model, Model)) throw new ArgumentException("the context belongs to another model than the customizer's", nameof(context));
+        var alpha = customization.Alpha;
+        if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(customization));
+        var weights = alpha.Select(a => (float)a).ToArray();
+        BlendSelection.CheckWeights(weights, Pool.Count);
+        var used = UsedAdapters(weights);
+        lock (_gate)
+        {
+            var clock = Stopwatch.StartNew();
+            if (_mixAdapters is not null)
+            {
+                var set = AdapterSet.Mix(used.Select(i => (_mixAdapters[i], weights[i])).ToArray());
+                context.ApplyAdapters(set);
+                _mixed[context] = set;
+                return new CustomizationResult(customization, used, SwapKind.RuntimeMix,
+                    new CustomizationTimings(customization.Embed, customization.AlphaTime, TimeSpan.Zero, clock.Elapsed), null, null);
+            }
+
+            if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
+            var (mode, topK, stacked) = BlendShape(used.Length);
+            var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType);
+            var elapsed = clock.Elapsed;
+            // In place the blend and the swap overlap (read-back and upload are pipelined): the kernel's own time counts as the
+            // blend, the rest of the call as the swap, so the two still add up to alpha-in to adapter-live.
+            if (blendTime > elapsed) blendTime = elapsed;
+            var blended = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK) : used;
+            return new CustomizationResult(customization, blended, kind,
+                new CustomizationTimings(customization.Embed, customization.AlphaTime, blendTime, elapsed - blendTime), inPlace, blendTimings);
+        }
+    }
+
+    /// <summary>The blend of <paramref name="alpha"/> read back into host memory (e.g. to save it as a GGUF adapter); nothing is swapped.</summary>
+    /// <exception cref="InvalidOperationException">runtime mix, which blends nothing.</exception>
+    public LoraAdapter BlendToHost(double[] alpha)
+    {
+        ArgumentNullException.ThrowIfNull(alpha);
+        if (_resident is null) throw new InvalidOperationException("runtime mix blends nothing: there is no single adapter to read back");
+        var weights = alpha.Select(a => (float)a).ToArray();
+        BlendSelection.CheckWeights(weights, Pool.Count);
+        var (mode, topK, _) = BlendShape(UsedAdapters(weights).Length);
+        lock (_gate) return _resident.Blend(weights, mode, topK).Adapter;
+    }
+
+    /// <summary>Gives <paramref name="context"/> its last customization back after it was set to another adapter set (e.g. the base model).</summary>
+    /// <exception cref="InvalidOperationException">this customizer never customized that context.</exception>
+    public void Restore(LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_gate)
+        {
+            if (_slots.TryGetValue(context, out var slot)) slot.Restore();
+            else if (_mixed.TryGetValue(context, out var set)) context.ApplyAdapters(set);
+            else throw new InvalidOperationException("this customizer has not customized that context yet");
+        }
+    }
+
+    /// <summary>Forgets <paramref name="context"/>'s live slot (call before disposing a context the customizer outlives).</summary>
+    public void Release(LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_gate)
+        {
+            if (_slots.Remove(context, out var slot)) slot.Dispose();
+            _mixed.Remove(context);
+        }
+    }
+
+    /// <summary>The adapters with non-zero weight, largest |alpha| first (the stacking order of concat).</summary>
+    private static int[] UsedAdapters(float[] weights)
+    {
+        var nonZero = weights.Count(w => w != 0);
+        if (nonZero == 0) throw new ArgumentException("alpha is all zeros: no adapter would be blended", nameof(weights));
+        return BlendSelection.Choose(weights, BlendMode.Concat, nonZero);
+    }
+
+    private (BlendMode Mode, int? TopK, int Stacked) BlendShape(int used) =>
+        _options.Mode == CustomizationMode.Concat ? (BlendMode.Concat, used, used) : (BlendMode.Linear, null, 1);
+
+    /// <summary>The live adapter's element type: F32 for an F32 pool (exactly the values blended), F16 for an F16 pool.</summary>
+    private GgmlType SlotType => _options.Storage == PoolStorage.Float32 ? GgmlType.F32 : GgmlType.F16;
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values) slot.Dispose();
+        _slots.Clear();
+        if (_embedder.IsValueCreated) _embedder.Value.Dispose();
+        foreach (var adapter in _mixAdapters ?? []) adapter.Dispose();
+        _blender?.Dispose();
+    }
+}
