@@ -1,3 +1,4 @@
+using Crayon.Tests.Support;
 using Crayon.Hybrid;
 using Crayon.Hybrid.Endpoint;
 using Crayon.Llama;
@@ -13,6 +14,7 @@ namespace Crayon.Tests.Hybrid;
 /// The device side against a real server and against servers that fail: routed queries are answered by
 /// the server model, every decision carries its reason, and no server failure reaches the caller.
 /// </summary>
+[Category(PathAgreement.Category)]
 public class HybridClientTests
 {
     private HybridFixture _device = null!;
@@ -50,7 +52,7 @@ public class HybridClientTests
 
             var serverScore = Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query);
             Assert.That(all[i].Source, Is.EqualTo(AnswerSource.Server), all[i].Why);
-            Assert.That(all[i].Server!.Scores, Is.EqualTo(serverScore.Scores).Within(1e-3), "the server model's own scores, through HTTP");
+            PathAgreement.LogLikelihood.AssertClose(all[i].Server!.Scores, serverScore.Scores, $"query {i}: the server model's own scores, through HTTP vs locally");
             Assert.That(all[i].Predicted, Is.EqualTo(serverScore.Predicted));
             Assert.That(all[i].AnswerText, Is.EqualTo(query.Choices[serverScore.Predicted]));
             Assert.That(all[i].BytesSent, Is.GreaterThan(query.Question.Length));
@@ -71,7 +73,7 @@ public class HybridClientTests
         Assert.That(answer.Source, Is.EqualTo(AnswerSource.Server), answer.Failure?.ToString());
         using var local = ServedStories.LoadLocal();
         using var serverModelLocally = local.CreateContext(LlamaTestRuntime.Context(512));
-        Assert.That(answer.Server!.Scores, Is.EqualTo(Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query).Scores).Within(1e-3), "the same cut text on both sides");
+        PathAgreement.LogLikelihood.AssertClose(answer.Server!.Scores, Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query).Scores, "the same cut text on both sides: server vs local");
     }
 
     [Test]
