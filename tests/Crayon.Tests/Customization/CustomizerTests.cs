@@ -106,7 +106,6 @@ public class CustomizerTests
         var request = new ExampleEmbeddings(_identity, TinyPool.Pool.Signal, examples.Select(customizer.Embed).ToArray());
         using var viaFile = customizer.Customize(ExampleEmbeddingsFile.Parse(ExampleEmbeddingsFile.ToBytes(request), "request.json"), context.ApplyAdapters);
         Assert.That(viaFile.Alpha, Is.EqualTo(direct.Alpha));
-        Assert.That(viaFile.Timings.Embed, Is.LessThan(direct.Timings.Embed), "no model decode when the embeddings are given");
     }
 
     [Test]
