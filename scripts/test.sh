@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Crayon's test suite: installs/builds what is missing (scripts/setup.sh), runs NUnit through
-# `dotnet test`, and ends with one line "N passed, N failed" read from the TRX results.
+# `dotnet test`, runs the path-dependent tests again under another ggml CPU variant, checks the published numbers
+# (scripts/check-numbers.py, without --filter), and ends with one line "N passed, N failed" from all of them.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Gguf").
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,18 +15,69 @@ dotnet test "$root/tests/Crayon.Tests/Crayon.Tests.csproj" -c "${CRAYON_CONFIGUR
   --results-directory "$results" --blame-hang-timeout 10m "$@"
 status=$?
 
-trx="$results/crayon.trx"
-if [[ ! -f "$trx" ]]; then
+# Reads the "N passed, N failed" counts of one TRX file into $2/$3 (nameref); false when the run left no file.
+counts() {
+  local trx="$1"; local -n p="$2" f="$3" s="$4"
+  [[ -f "$trx" ]] || return 1
+  counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"; }
+  p=$(counter passed); f=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+  s=$(( $(counter total) - $(counter executed) ))
+}
+
+if ! counts "$results/crayon.trx" passed failed skipped; then
   echo "test run produced no results (exit $status)"; echo "0 passed, 1 failed"; exit 1
 fi
-counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*"; }
-passed=$(counter passed); failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-skipped=$(( $(counter total) - $(counter executed) ))
+if (( status != 0 && failed == 0 )); then failed=1; fi
+
+# --- the other CPU kernel family --------------------------------------------------------------
+# ggml loads the CPU kernels that suit this CPU best (AVX-512 here, AVX2 elsewhere), and numbers computed along two
+# llama.cpp paths differ by kernel family. So the path-dependent tests (category PathNumerics) run a second time in
+# a process that sees one other variant only: haswell (AVX2) on an AVX-512 machine, else the x64 baseline. llama.cpp
+# is loaded once per process, hence a second `dotnet test` with its own library folder (links to the same build).
+user_filter=""; args=("$@")
+for (( i = 0; i < ${#args[@]}; i++ )); do
+  case "${args[i]}" in --filter) user_filter="${args[i+1]:-}";; --filter=*) user_filter="${args[i]#--filter=}";; esac
+done
+other_args=(); skip_next=0
+for a in "$@"; do
+  if (( skip_next )); then skip_next=0; continue; fi
+  case "$a" in --filter) skip_next=1;; --filter=*) ;; *) other_args+=("$a");; esac
+done
+variant_filter="TestCategory=PathNumerics"; [[ -n "$user_filter" ]] && variant_filter="($user_filter)&$variant_filter"
+if grep -qw avx512f /proc/cpuinfo; then variant=haswell; else variant=x64; fi
+llama_dir="${CRAYON_LLAMA_LIB_DIR:-$root/.deps/llama/linux-x64-vulkan}"
+variant_dir="$root/artifacts/llama-cpu-$variant"
+rm -rf "$variant_dir"; mkdir -p "$variant_dir"
+for f in "$llama_dir"/*; do
+  name="$(basename "$f")"
+  [[ "$name" == libggml-cpu-* && "$name" != "libggml-cpu-$variant.so" ]] && continue
+  ln -s "$(readlink -f "$f")" "$variant_dir/$name"
+done
+echo "--- again under ggml's $variant CPU variant only ($variant_dir): $variant_filter"
+CRAYON_LLAMA_LIB_DIR="$variant_dir" CRAYON_EXPECT_CPU_VARIANT="$variant" \
+  dotnet test "$root/tests/Crayon.Tests/Crayon.Tests.csproj" -c "${CRAYON_CONFIGURATION:-Release}" --no-build -nologo \
+  --logger "trx;LogFileName=crayon-$variant.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --blame-hang-timeout 10m --filter "$variant_filter" "${other_args[@]}"
+variant_status=$?
+if counts "$results/crayon-$variant.trx" vp vf vs && (( vp + vf + vs > 0 )); then
+  echo "$variant variant: $vp passed, $vf failed"
+  passed=$(( passed + vp )); failed=$(( failed + vf )); skipped=$(( skipped + vs ))
+  if (( variant_status != 0 && vf == 0 )); then failed=$(( failed + 1 )); fi
+elif [[ -z "$user_filter" ]]; then
+  # The whole suite always holds path-dependent tests: a run without them is broken, never skipped.
+  echo "the $variant-variant run produced no results (exit $variant_status)"; failed=$(( failed + 1 ))
+fi
+
+# --- published numbers ---------------------------------------------------------------------------
+# Every number in README.md and benchmarks/*.md is checked against its result file; counted as one test.
+if [[ -z "$user_filter" ]]; then
+  if python3 "$root/scripts/check-numbers.py"; then passed=$(( passed + 1 )); else failed=$(( failed + 1 )); fi
+fi
+
 if (( skipped > 0 )); then
   echo "$skipped test(s) skipped"
   # In CI nothing may skip: a skipped test there means a missing dependency, which is a failure.
   if [[ "${CI:-}" == true ]]; then failed=$(( failed + skipped )); fi
 fi
-if (( status != 0 && failed == 0 )); then failed=1; fi
 echo "$passed passed, $failed failed"
 (( failed == 0 ))

@@ -5,6 +5,8 @@
 
 WORK holds machine.txt, steps.tsv, the benchmarks' JSON files and logs/; OUT receives results.json (everything),
 summary.md (the table) and log.txt (every step's output, cut to stay small). Works with any subset of steps.
+Only the JSON of steps this run recorded in steps.tsv is collected: a file left in WORK by an earlier run (another
+--steps call) must never pass for this run's result.
 """
 import json
 import os
@@ -189,8 +191,9 @@ def main():
     work, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
     results = {"machine": machine(work), "steps": steps(work), "benchmarks": {}}
+    ran = {s["step"] for s in results["steps"]}
     for name in sorted(os.listdir(work)):
-        if name.endswith(".json"):
+        if name.endswith(".json") and name[:-5] in ran:
             results["benchmarks"][name[:-5]] = load_json(os.path.join(work, name))
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)

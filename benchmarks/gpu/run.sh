@@ -6,7 +6,8 @@
 #   $OUT/log.txt       every step's output
 # Run from the repository root:  benchmarks/gpu/run.sh [options]
 #   --steps LIST     steps to run, comma-separated (default: all): devices,blend,shapes,tune,swap,decode,peers
-#                    (split into two calls: --steps devices,blend,shapes,tune  then  --steps swap,decode,peers)
+#                    (split into two calls: --steps devices,blend,shapes,tune  then  --steps swap,decode,peers;
+#                    each call's results.json holds that call's steps only)
 #   --smoke          tiny sizes on whatever device there is (lavapipe via GGML_VK_VISIBLE_DEVICES=0, or the CPU): CI
 #   --bundle FILE    the archive (default dist/gpu-bundle.tar.xz); --app DIR runs an unpacked app instead
 #   --out DIR        results folder (default $OUT, else ./gpu-results)
@@ -41,6 +42,8 @@ wants() { [[ ",$steps," == *",$1,"* ]]; }
 base="${CRAYON_GPU_WORK:-/tmp/crayon-gpu}"
 work="$base/work"
 mkdir -p "$work/logs" "$out"
+# This run's results only: JSON and logs of an earlier call (e.g. the other half of --steps) must not be collected as its own.
+rm -f "$work"/*.json "$work"/logs/*.log
 : > "$work/steps.tsv"
 say() { echo "[$(date +%H:%M:%S)] $*"; }
 

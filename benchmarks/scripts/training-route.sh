@@ -7,6 +7,8 @@
 #   - a full fine-tune of every trainable tensor (the server-model route);
 #   - learning-rate neighbours of the chosen settings.
 # Usage: benchmarks/scripts/training-route.sh MODEL.gguf [TASK ...]   (default tasks: siqa obqa)
+# Each task's evaluation is kept as $RESULTS_DIR/training-route-TASK.json (default benchmarks/results), the file
+# behind training-route.md's tables; the trained models and adapters are temporary.
 # MODEL is stories260K as F32 GGUF, e.g. from: ./crayon import llama2c --model stories260K.bin --tokenizer tok512.bin -o MODEL.gguf
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +20,8 @@ tasks=("${@:-siqa}")
 export CRAYON_DATA="${CRAYON_DATA:-$root/../shared/data}"
 "$root/scripts/setup.sh"
 crayon() { dotnet "$root/artifacts/bin/Crayon.Cli/release/Crayon.Cli.dll" "$@"; }
+results_dir="${RESULTS_DIR:-$root/benchmarks/results}"
+mkdir -p "$results_dir"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 targets=attn_q,attn_output,ffn_gate,ffn_up,ffn_down
@@ -47,5 +51,6 @@ for task in "${tasks[@]}"; do
   done
   crayon train eval -m "$model" "${loras[@]}" --compare-model "$d/targets.gguf" --compare-model "$d/targets-3e-4.gguf" \
     --compare-model "$d/targets-3e-3.gguf" --compare-model "$d/all.gguf" --task "$task" --max-items 200 --seed 1 --json "$d/eval.json" >/dev/null
+  cp "$d/eval.json" "$results_dir/training-route-$task.json"
   jq -r '.[] | "\(.Variant)\t\(.MeanNll*100|round/100)\t\(.DeltaNll*100|round/100) ± \(.DeltaNllStandardError*100|round/100)\t\(.Accuracy*1000|round/10)%"' "$d/eval.json"
 done

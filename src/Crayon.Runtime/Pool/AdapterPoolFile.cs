@@ -10,14 +10,16 @@ namespace Crayon.Pool;
 /// The pool artifact on disk: one GGUF file (general.type = "crayon.pool") holding every base adapter's
 /// factors as "p{i}.{target}.weight.lora_a/_b", the centroids as "crayon.centroids" [embedding, N], and
 /// metadata under "crayon.pool.*": format version, signal, rank, each adapter's alpha, target modules, adapter names, the
-/// model it was built for, the build's provenance and a SHA-256 of all tensor data, verified on read.
-/// Format 2 adds the optional "crayon.embedding_center" [embedding] (see <see cref="AdapterPoolArtifact.EmbeddingCenter"/>);
-/// format-1 files, which have none, are still read.
+/// model it was built for, the build's provenance and a SHA-256 of the whole file (metadata, tensor table and tensor data,
+/// written with the checksum's own value as 64 zeros), verified on read. The optional "crayon.embedding_center" [embedding]
+/// is described in <see cref="AdapterPoolArtifact.EmbeddingCenter"/>.
+/// Formats 1 and 2 checksummed the tensor data only, so a flipped bit in the model fingerprint or provenance went unseen;
+/// they are refused with a request to rebuild (the standard pool cache rebuilds them by itself).
 /// </summary>
 public static class AdapterPoolFile
 {
     public const string GeneralType = "crayon.pool";
-    public const uint FormatVersion = 2;
+    public const uint FormatVersion = 3;
     public const string CentroidsTensor = "crayon.centroids";
     public const string CenterTensor = "crayon.embedding_center";
 
@@ -33,7 +35,8 @@ public static class AdapterPoolFile
     private const string KeyModelName = Prefix + "model.name";
     private const string KeyModelArchitecture = Prefix + "model.architecture";
     private const string KeyModelFingerprint = Prefix + "model.fingerprint";
-    private const string KeyChecksum = Prefix + "tensor_data_sha256";
+    private const string KeyChecksum = Prefix + "sha256";
+    private static readonly string ChecksumPlaceholder = new('0', 64);
     private const string ProvenancePrefix = Prefix + "build.";
 
     public static void Write(AdapterPoolArtifact pool, string path, GgmlType storage = GgmlType.F32)
@@ -42,7 +45,8 @@ public static class AdapterPoolFile
         if (!GgufTensor.IsFloatType(storage)) throw new ArgumentOutOfRangeException(nameof(storage), storage, "pools are stored as F32, F16 or BF16");
         var infos = TensorInfos(pool, storage);
         var data = DataWriter(pool, storage);
-        var metadata = Metadata(pool, Checksum(infos, data));
+        var metadata = Metadata(pool, ChecksumPlaceholder);
+        metadata.Set(KeyChecksum, GgufValue.Str(Checksum(metadata, infos, data, GgufFile.CurrentVersion)));
         GgufWriter.WriteFile(path, metadata, infos, data);
     }
 
@@ -54,8 +58,11 @@ public static class AdapterPoolFile
         if (m.FindString(GgufKeys.Type) != GeneralType)
             throw new GgufFormatException(source, $"metadata key '{GgufKeys.Type}'", $"is '{m.FindString(GgufKeys.Type)}', expected '{GeneralType}' (not a Crayon pool)");
         var version = Require(m, KeyVersion, source).AsUInt32();
-        if (version is < 1 or > FormatVersion)
-            throw new GgufFormatException(source, $"metadata key '{KeyVersion}'", $"is {version}; this Crayon reads pool formats 1 to {FormatVersion}");
+        if (version is 1 or 2)
+            throw new GgufFormatException(source, $"metadata key '{KeyVersion}'",
+                $"is {version}: pool formats before {FormatVersion} checksummed the tensor data only; rebuild the pool with this Crayon (a cached standard pool is rebuilt by itself)");
+        if (version != FormatVersion)
+            throw new GgufFormatException(source, $"metadata key '{KeyVersion}'", $"is {version}; this Crayon reads pool format {FormatVersion}");
         VerifyChecksum(file, Require(m, KeyChecksum, source).AsString());
 
         var count = (int)m.GetInteger(KeyCount, 1, 4096);
@@ -182,22 +189,34 @@ public static class AdapterPoolFile
         };
     }
 
-    private static string Checksum(IReadOnlyList<GgufTensorInfo> infos, GgufWriter.TensorDataWriter data)
+    /// <summary>SHA-256 of the GGUF bytes these arguments write, with the checksum key holding <see cref="ChecksumPlaceholder"/>.</summary>
+    private static string Checksum(GgufMetadata metadata, IReadOnlyList<GgufTensorInfo> infos, GgufWriter.TensorDataWriter data, uint version)
     {
         using var sha = SHA256.Create();
         using (var hashing = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
-            for (var i = 0; i < infos.Count; i++) data(i, infos[i], hashing);
+            GgufWriter.Write(hashing, metadata, infos, data, version);
         return Convert.ToHexStringLower(sha.Hash!);
     }
 
+    // The file is hashed as this writer would write what was read: every byte that carries meaning (metadata, tensor
+    // table, tensor data) counts, and only padding, which carries none, may differ.
     private static void VerifyChecksum(GgufFile file, string expected)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var t in file.Tensors) hash.AppendData(t.Data.Span);
-        var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var metadata = file.Metadata.Clone();
+        metadata.Set(KeyChecksum, GgufValue.Str(ChecksumPlaceholder));
+        var infos = file.Tensors.Select(t => t.Info).ToArray();
+        string actual;
+        try
+        {
+            actual = Checksum(metadata, infos, (i, _, stream) => stream.Write(file.Tensors[i].Data.Span), file.Version);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new GgufFormatException(file.SourceName, "header", $"cannot be checked: {e.Message}; the pool file is corrupted", inner: e);
+        }
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
             throw new GgufFormatException(file.SourceName, $"metadata key '{KeyChecksum}'",
-                $"says {expected} but the tensor data hashes to {actual}: the pool file is corrupted");
+                $"says {expected} but the file hashes to {actual}: the pool file is corrupted");
     }
 
     private static GgufMetadata AdapterMetadata(string architecture, float alpha, string source)

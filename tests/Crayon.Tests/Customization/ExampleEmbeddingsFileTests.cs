@@ -41,7 +41,7 @@ public class ExampleEmbeddingsFileTests
     public void EachBadFieldIsNamed(string find, string replace, string field)
     {
         var json = Json(Sample());
-        Assume.That(json, Does.Contain(find));
+        Assert.That(json, Does.Contain(find), "setup: the text to replace is in the file");
         var bad = Encoding.UTF8.GetBytes(ReplaceFirst(json, find, replace));
         var error = Assert.Throws<ExampleEmbeddingsFormatException>(() => ExampleEmbeddingsFile.Parse(bad, "user.json"))!;
         Assert.That(error.Message, Does.StartWith("user.json: ").And.Contain(field));

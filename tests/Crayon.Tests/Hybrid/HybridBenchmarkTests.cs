@@ -17,6 +17,7 @@ namespace Crayon.Tests.Hybrid;
 /// </summary>
 public class HybridBenchmarkTests : TempFolderTest
 {
+    [Category(PathAgreement.Category)]
     [Test]
     public async Task TheCurveRunsFromDeviceOnlyToServerOnlyAccuracy()
     {
@@ -51,7 +52,7 @@ public class HybridBenchmarkTests : TempFolderTest
                 var item = catalog.Get(q.QueryTask).Load().Test.Single(i => i.Id == q.Id);
                 var local = QaModelScorer.Score(context, item);
                 Assert.That(q.ServerCredit, Is.EqualTo(local.Credit), q.Id);
-                Assert.That(q.ServerNll, Is.EqualTo(local.GoldNll).Within(1e-3), q.Id);
+                PathAgreement.LogLikelihood.AssertClose(q.ServerNll, local.GoldNll, $"{q.Id}: gold NLL through the server vs the local scorer");
             }
         Assert.That(result.Queries.Select(q => q.DevicePredicted), Is.Not.EqualTo(result.Queries.Select(q => q.ServerPredicted)), "device and server really differ");
 

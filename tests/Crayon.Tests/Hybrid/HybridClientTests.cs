@@ -1,4 +1,5 @@
 using Crayon.Tasks;
+using Crayon.Tests.Support;
 using Crayon.Hybrid;
 using Crayon.Hybrid.Endpoint;
 using Crayon.Llama;
@@ -14,6 +15,7 @@ namespace Crayon.Tests.Hybrid;
 /// The device side against a real server and against servers that fail: routed queries are answered by
 /// the server model, every decision carries its reason, and no server failure reaches the caller.
 /// </summary>
+[Category(PathAgreement.Category)]
 public class HybridClientTests
 {
     private HybridFixture _device = null!;
@@ -51,7 +53,7 @@ public class HybridClientTests
 
             var serverScore = Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query.Item);
             Assert.That(all[i].Source, Is.EqualTo(AnswerSource.Server), all[i].Why);
-            Assert.That(all[i].Server!.Scores, Is.EqualTo(serverScore.Scores).Within(1e-3), "the server model's own scores, through HTTP");
+            PathAgreement.LogLikelihood.AssertClose(all[i].Server!.Scores, serverScore.Scores, $"query {i}: the server model's own scores, through HTTP vs locally");
             Assert.That(all[i].Predicted, Is.EqualTo(serverScore.Predicted));
             Assert.That(all[i].AnswerText, Is.EqualTo(query.Item.Choices[serverScore.Predicted]));
             Assert.That(all[i].BytesSent, Is.GreaterThan(query.Item.Question.Length));
@@ -72,7 +74,7 @@ public class HybridClientTests
         Assert.That(answer.Source, Is.EqualTo(AnswerSource.Server), answer.Failure?.ToString());
         using var local = ServedStories.LoadLocal();
         using var serverModelLocally = local.CreateContext(LlamaTestRuntime.Context(512));
-        Assert.That(answer.Server!.Scores, Is.EqualTo(Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query.Item).Scores).Within(1e-3), "the same cut text on both sides");
+        PathAgreement.LogLikelihood.AssertClose(answer.Server!.Scores, Crayon.Evaluation.QaModelScorer.Score(serverModelLocally, query.Item).Scores, "the same cut text on both sides: server vs local");
     }
 
     [Test]

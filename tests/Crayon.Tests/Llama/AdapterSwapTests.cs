@@ -101,7 +101,7 @@ public class AdapterSwapTests
                 reference[key] = (context.Generate(prompt, generation).Select(t => t.Id).ToArray(), context.EvaluateLogits("The end"));
             }
         }
-        Assume.That(reference['A'].Tokens, Is.Not.EqualTo(reference['B'].Tokens), "the two adapters must be told apart by their tokens");
+        Assert.That(reference['A'].Tokens, Is.Not.EqualTo(reference['B'].Tokens), "setup: the two adapters must be told apart by their tokens");
 
         using var engine = new LlamaEngine(model, new LlamaEngineOptions { Context = Small });
         var loaded = new ConcurrentQueue<LlamaAdapter>();

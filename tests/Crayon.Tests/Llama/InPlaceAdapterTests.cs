@@ -19,7 +19,7 @@ public class InPlaceAdapterTests
     {
         var info = LlamaTestRuntime.Ensure();
         if (backend == LlamaBackend.Cpu) return TinyModel.LoadCpu();
-        Assume.That(info.Devices.Any(d => d.Backend == "Vulkan"), "no Vulkan device (lavapipe with GGML_VK_VISIBLE_DEVICES=0)");
+        Assert.That(info.Devices.Any(d => d.Backend == "Vulkan"), "no Vulkan device (lavapipe with GGML_VK_VISIBLE_DEVICES=0)");
         return LlamaModel.Load(TinyModel.Path, new LlamaModelOptions { Backend = LlamaBackend.Vulkan });
     }
 

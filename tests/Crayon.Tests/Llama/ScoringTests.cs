@@ -1,8 +1,10 @@
+using Crayon.Tests.Support;
 using Crayon.Llama;
 using NUnit.Framework;
 
 namespace Crayon.Tests.Llama;
 
+[Category(PathAgreement.Category)]
 public class ScoringTests
 {
     private static double LogSoftmax(float[] logits, int token)
@@ -27,7 +29,7 @@ public class ScoringTests
         for (var i = 0; i < score.Tokens.Length; i++)
         {
             var logits = context.EvaluateLogits(whole[..(split + i)]);
-            Assert.That(score.TokenLogProbabilities[i], Is.EqualTo(LogSoftmax(logits, score.Tokens[i])).Within(1e-4), $"token {i}");
+            PathAgreement.TokenLogProbability.AssertClose(score.TokenLogProbabilities[i], LogSoftmax(logits, score.Tokens[i]), $"token {i}: one fresh decode per prefix vs one batch");
         }
         Assert.That(score.LogLikelihood, Is.EqualTo(score.TokenLogProbabilities.Sum()).Within(1e-9));
     }
@@ -40,16 +42,16 @@ public class ScoringTests
         const string prompt = "Question: which animal barks? Answer:";
         string[] choices = [" the dog", " a cat that meows loudly", " the dog", " fish"];
         var together = context.ScoreContinuations(prompt, choices);
-        Assert.That(together[2].TokenLogProbabilities, Is.EqualTo(together[0].TokenLogProbabilities).Within(1e-5));
+        PathAgreement.TokenLogProbability.AssertClose(together[2].TokenLogProbabilities, together[0].TokenLogProbabilities, "the repeated choice, decoded on the cached prompt vs afresh");
         for (var i = 0; i < choices.Length; i++)
         {
             var alone = context.ScoreContinuation(prompt, choices[i]);
-            Assert.That(together[i].TokenLogProbabilities, Is.EqualTo(alone.TokenLogProbabilities).Within(1e-4), choices[i]);
+            PathAgreement.TokenLogProbability.AssertClose(together[i].TokenLogProbabilities, alone.TokenLogProbabilities, $"{choices[i]}: prompt cache reused vs scored alone");
         }
         using var unbatched = model.CreateContext(LlamaTestRuntime.Context(256, 512));
         var reference = unbatched.ScoreContinuations(prompt, choices);
         for (var i = 0; i < choices.Length; i++)
-            Assert.That(together[i].LogLikelihood, Is.EqualTo(reference[i].LogLikelihood).Within(1e-3), "prompt split over 4-token batches");
+            PathAgreement.LogLikelihood.AssertClose(together[i].LogLikelihood, reference[i].LogLikelihood, $"{choices[i]}: prompt split over 4-token batches vs one batch");
         Assert.That(ContinuationScore.Best(together), Is.EqualTo(Enumerable.Range(0, 4).MaxBy(i => together[i].LogLikelihood)));
     }
 }

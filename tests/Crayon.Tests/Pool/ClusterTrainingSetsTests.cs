@@ -16,7 +16,7 @@ public class ClusterTrainingSetsTests
         points.Add([0, 0, 1]);
         var clusters = KMeans.Fit(points, new KMeansOptions(3) { Seed = 3 });
         var small = Array.IndexOf(clusters.ClusterSizes, 1);
-        Assume.That(small, Is.GreaterThanOrEqualTo(0), "k-means put the lone point in its own cluster");
+        Assert.That(small, Is.GreaterThanOrEqualTo(0), "setup: k-means put the lone point in its own cluster");
 
         var sets = ClusterTrainingSets.Choose(points, clusters, minimum: 4);
 

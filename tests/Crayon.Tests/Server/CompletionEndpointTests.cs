@@ -1,3 +1,4 @@
+using Crayon.Tests.Support;
 using System.Globalization;
 using System.Text.Json;
 using Crayon.Llama;
@@ -8,6 +9,7 @@ using NUnit.Framework;
 namespace Crayon.Tests.Server;
 
 /// <summary>The OpenAI-compatible endpoints against local llama.cpp: same text, same stream, same log-probabilities.</summary>
+[Category(PathAgreement.Category)]
 public class CompletionEndpointTests
 {
     private const string Prompt = "Once upon a time";
@@ -124,7 +126,7 @@ public class CompletionEndpointTests
             var logits = _context.EvaluateLogits(sequence[..(start + i)]);
             var max = logits.Max();
             var normalizer = max + Math.Log(logits.Sum(v => Math.Exp(v - max)));
-            Assert.That(values[i], Is.EqualTo(logits[generated[i]] - normalizer).Within(1e-3), $"token {i} (incremental decode against a fresh one)");
+            PathAgreement.TokenLogProbability.AssertClose(values[i], logits[generated[i]] - normalizer, $"token {i} (incremental decode on the server vs a fresh local one)");
             var top = tops[i].EnumerateObject().ToArray();
             Assert.That(top, Has.Length.EqualTo(3));
             Assert.That(top[0].Value.GetDouble(), Is.EqualTo(values[i]).Within(1e-9), "greedy picks the most likely token");
@@ -152,7 +154,7 @@ public class CompletionEndpointTests
             var values = lp.GetProperty("token_logprobs").EnumerateArray().ToArray();
             var answerTokens = Enumerable.Range(0, offsets.Length).Where(j => (j + 1 < offsets.Length ? offsets[j + 1] : question.Length + choices[i].Length) > question.Length).ToArray();
             Assert.That(answerTokens, Has.Length.EqualTo(local[i].Tokens.Length), $"choice {i} tokens");
-            Assert.That(answerTokens.Sum(j => values[j].GetDouble()), Is.EqualTo(local[i].LogLikelihood).Within(1e-4), $"choice {i} log-likelihood");
+            PathAgreement.LogLikelihood.AssertClose(answerTokens.Sum(j => values[j].GetDouble()), local[i].LogLikelihood, $"choice {i} log-likelihood: echoed by the server vs scored locally on the cached prompt");
         }
     }
 
