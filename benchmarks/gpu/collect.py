@@ -103,6 +103,17 @@ def summarize(results):
                 f"{fmt(r['percent_of_copy'])} | {torch_ms} | {fmt(pe.get('median_ms'), 1) if pe else ''} |")
         add("")
 
+    recipe_rows = blend_rows(b.get("recipes")) + blend_rows(b.get("recipes-1b"))
+    if recipe_rows:
+        add("## Merge recipes beside linear (bytes: N adapters read + one fp32 adapter written)")
+        add("| shape or pool MiB | storage | N | recipe | ms | GB/s | % of copy |")
+        add("|---|---|---|---|---|---|---|")
+        for r in recipe_rows:
+            where = r.get("shape") or f"{r['pool_bytes'] / 2**20:.0f}"
+            add(f"| {where} | {r['storage']} | {r['adapters']} | {r['mode']} | {r['blend_best_us'] / 1000:.3f} | "
+                f"{fmt(r['blend_gb_per_s'])} | {fmt(r['percent_of_copy'])} |")
+        add("")
+
     for key, title in (("tune", "Kernel tuning: best per pool (one knob at a time)"),
                        ("tune-cap", "Kernel tuning: cap on dispatched workgroups (wg 256, loads 1, unroll 4), every cap")):
         tune = b.get(key)

@@ -5,8 +5,8 @@
 #   $OUT/summary.md    the short table (also printed last)
 #   $OUT/log.txt       every step's output
 # Run from the repository root:  benchmarks/gpu/run.sh [options]
-#   --steps LIST     steps to run, comma-separated (default: all): devices,blend,shapes,tune,swap,decode,peers
-#                    (split into two calls: --steps devices,blend,shapes,tune  then  --steps swap,decode,peers;
+#   --steps LIST     steps to run, comma-separated (default: all): devices,blend,shapes,recipes,tune,swap,decode,peers
+#                    (split into two calls: --steps devices,blend,shapes,recipes,tune  then  --steps swap,decode,peers;
 #                    each call's results.json holds that call's steps only)
 #   --smoke          tiny sizes on whatever device there is (lavapipe via GGML_VK_VISIBLE_DEVICES=0, or the CPU): CI
 #   --bundle FILE    the archive (default dist/gpu-bundle.tar.xz); --app DIR runs an unpacked app instead
@@ -16,7 +16,7 @@
 set -uo pipefail
 started_at=$(date +%s)
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-steps="devices,blend,shapes,tune,swap,decode,peers"
+steps="devices,blend,shapes,recipes,tune,swap,decode,peers"
 smoke=0
 bundle="$repo/dist/gpu-bundle.tar.xz"
 app=""
@@ -35,7 +35,7 @@ while (( $# > 0 )); do
   esac
 done
 for s in ${steps//,/ }; do
-  case "$s" in devices|blend|shapes|tune|swap|decode|peers) ;; *) echo "run.sh: unknown step '$s'" >&2; exit 2 ;; esac
+  case "$s" in devices|blend|shapes|recipes|tune|swap|decode|peers) ;; *) echo "run.sh: unknown step '$s'" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$steps," == *",$1,"* ]]; }
 
@@ -125,12 +125,13 @@ step() {
 
 J="$work"
 if (( smoke )); then
-  sizes="1,4"; big="4"; adapters="2,4"; reps=1; shapes_1b="smoke"; shapes_8b=""; swap_n=4; swap_r=2; swap_chunks=""; model_args=(--shape smoke)
+  sizes="1,4"; big="4"; adapters="2,4"; reps=1; shapes_1b="smoke"; recipe_sizes="1"; recipe_adapters="2"; recipe_storage="f16"; shapes_8b=""; swap_n=4; swap_r=2; swap_chunks=""; model_args=(--shape smoke)
   llama_backend=(--backend cpu --threads 1); decode_args=(--configs none,single,concat-2,mix-2 --tokens 4 --runs 1 --prompt-tokens 4 -n 4)
   tune_args=(--sizes 4 -n 2 --storage f16 --workgroup-sizes 64,256 --loads 2,4 --unrolls 4)
   peers_args=(--smoke)
 else
   sizes="16,32,64,128,256,512,1024"; big="256,1024"; adapters="8,32"; reps=9; shapes_1b="llama-3.2-1b"; shapes_8b="llama-3-8b"
+  recipe_sizes="64,256,1024"; recipe_adapters="$adapters"; recipe_storage="f16,f32"
   swap_n=32; swap_r=20; swap_chunks="256 512 4096"; model_args=(--model "$base/models/llama-3.2-1b-f16.gguf")
   llama_backend=(--backend vulkan); decode_args=(--configs none,single,linear,concat-4,mix-2,mix-4,mix-8 --tokens 128 --runs 3 --prompt-tokens 32 -n 8)
   tune_args=(--sizes 256,1024 -n 8,32 --storage f16,f32 --grid axes)
@@ -144,6 +145,13 @@ fi
 if wants shapes; then
   step shapes-1b 150 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode linear,concat -r "$reps" --json "$J/shapes-1b.json"
   [[ -n "$shapes_8b" ]] && step shapes-8b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_8b" --storage f16 -n 8 --mode linear,concat -r "$reps" --json "$J/shapes-8b.json"
+fi
+if wants recipes; then
+  # PEFT's merge recipes beside linear in the same run (same bytes: N adapters read, one written). The first blend of a
+  # magnitude recipe finds its thresholds (one read-back of the pool); it is the untimed warm-up.
+  recipes="linear,ties,dare_linear,dare_ties,magnitude_prune"
+  step recipes 150 "${crayon[@]}" bench blend --backends vulkan --sizes "$recipe_sizes" --storage "$recipe_storage" -n "$recipe_adapters" --mode "$recipes" -r "$reps" --json "$J/recipes.json"
+  (( smoke )) || step recipes-1b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode "$recipes" -r "$reps" --json "$J/recipes-1b.json"
 fi
 if wants tune; then
   step tune 180 "${crayon[@]}" bench tune "${tune_args[@]}" -r 3 --json "$J/tune.json"

@@ -14,6 +14,10 @@
  * CRAYON_ERROR_STOPPED) and the landing times of crayon_blend_timings. Version 2 callers keep working:
  * a crayon_host_image or crayon_blend_timings whose struct_size is the version-2 size (the offset of its
  * first version-3 field) is accepted, and nothing past that size is read or written.
+ * Version 4 added the factor-wise merge recipes (CRAYON_BLEND_TIES .. CRAYON_BLEND_MAGNITUDE_PRUNE) and their
+ * parameters at the end of crayon_blend_request (density, majority_sign, seed). A version-3 request (struct_size up to
+ * `density`) is still accepted for linear and concat; the merge recipes need the version-4 size. A mode this library
+ * does not know is rejected with CRAYON_ERROR_INVALID_ARGUMENT naming it: it is never blended as another mode.
  */
 #ifndef CRAYON_BLEND_H
 #define CRAYON_BLEND_H
@@ -26,7 +30,7 @@ extern "C" {
 #endif
 
 #define CRAYON_API __attribute__((visibility("default")))
-#define CRAYON_ABI_VERSION 3
+#define CRAYON_ABI_VERSION 4
 
 typedef struct crayon_engine crayon_engine;
 typedef struct crayon_pool crayon_pool;
@@ -126,10 +130,36 @@ typedef struct crayon_pool_desc {
     const crayon_tensor_desc *tensors;
 } crayon_pool_desc;
 
+/* The recipes (named as in docs/ARCHITECTURE.md). Linear and concat use the weights as given. The merge recipes (ABI 4)
+ * are PEFT's factor-wise merges for equal ranks: element-wise over the N adapters, A' from the A_i and B' from the B_i
+ * separately, each factor scaled by f_i = sqrt(w_i) (so a single adapter's B'A' is w_i B_i A_i, as PEFT's
+ * sqrt(weight * scaling) per factor; weights must be >= 0), and the output has the pool's shape. For an element x_i:
+ *   keep_i  magnitude (ties, magnitude_prune): x_i is among the floor(density * elements) largest |x| of its tensor in
+ *           adapter i (ties at the threshold: lowest element index first). random (dare_*): u(seed, i, t, e) < density,
+ *           u from the counter-based hash below, so every backend drops the same elements for a seed.
+ *   v_i     keep_i ? f_i * x_i : 0, with f_i = sqrt(w_i) / density for dare_* (PEFT's rescale).
+ *   sum     magnitude_prune, dare_linear: out = sum_i v_i.
+ *   ties    ties, dare_ties: m = +1 if S >= 0 else -1 with S = sum_i v_i (majority_sign total) or sum_i sign(v_i)
+ *           (frequency); out = sum of the v_i with sign(v_i) == m, divided by their count (or by 1 if none). */
 typedef enum crayon_blend_mode {
     CRAYON_BLEND_LINEAR = 0,       /* out = sum_i w_i X_i for every tensor */
-    CRAYON_BLEND_CONCAT = 1        /* A' = [w_s A_s] stacked on rows, B' = [B_s] stacked on columns */
+    CRAYON_BLEND_CONCAT = 1,       /* A' = [w_s A_s] stacked on rows, B' = [B_s] stacked on columns */
+    CRAYON_BLEND_TIES = 2,         /* magnitude trim, sign election, disjoint mean (ABI 4) */
+    CRAYON_BLEND_DARE_LINEAR = 3,  /* random drop with rescale, then sum (ABI 4) */
+    CRAYON_BLEND_DARE_TIES = 4,    /* random drop with rescale, sign election, disjoint mean (ABI 4) */
+    CRAYON_BLEND_MAGNITUDE_PRUNE = 5 /* magnitude trim, then sum (ABI 4) */
 } crayon_blend_mode;
+
+/* crayon_blend_request.majority_sign (ties, dare_ties) */
+typedef enum crayon_majority_sign {
+    CRAYON_MAJORITY_SIGN_TOTAL = 0,     /* the sign of sum_i v_i */
+    CRAYON_MAJORITY_SIGN_FREQUENCY = 1  /* the sign held by more of the v_i (ties go to +) */
+} crayon_majority_sign;
+
+/* The dare keep test, identical on every backend: mix is the 32-bit "lowbias32" integer hash
+ * (x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; x *= 0x846ca68b; x ^= x >> 16), s = mix(mix(seed_lo) ^ seed_hi),
+ * key(i, t) = mix(mix(s ^ i) ^ t) for adapter i and tensor t, h = mix(mix(key ^ e)) for element e of the tensor
+ * (row-major), and x_i is kept when (h >> 8) < round(density * 2^24). */
 
 typedef struct crayon_blend_request {
     uint32_t struct_size;
@@ -138,6 +168,10 @@ typedef struct crayon_blend_request {
     uint32_t weight_count;         /* must equal the pool's adapter count */
     uint32_t selection_count;      /* concat: k, the number of adapters stacked; linear: 0 */
     const uint32_t *selection;     /* concat: k adapter indices, stacked in this order */
+    /* ABI 4: read by the merge recipes only. */
+    float density;                 /* fraction of each task tensor kept, in (0, 1] */
+    uint32_t majority_sign;        /* crayon_majority_sign (ties, dare_ties) */
+    uint64_t seed;                 /* dare_linear, dare_ties: which elements are dropped */
 } crayon_blend_request;
 
 /* crayon_blend_timings.flags */

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "errors.h"
+#include "recipes.h"
 
 #define CRAYON_MAX_ADAPTERS 4096u   /* the blend entry table is updated inline, 16 bytes each, <= 64 KiB */
 #define VK_ERROR_DEVICE_LOST_VALUE (-4)
@@ -231,6 +232,7 @@ CRAYON_API void crayon_pool_destroy(crayon_pool *pool) {
     if (!pool) return;
     crayon_engine *engine = pool->engine;
     engine->ops->pool_destroy(pool);
+    crayon_merge_forget(pool);
     crayon_layout_free(&pool->layout);
     free(pool);
     engine_release(engine);
@@ -249,6 +251,7 @@ CRAYON_API int32_t crayon_pool_upload(crayon_pool *pool, uint32_t adapter, uint3
     if (!data) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "data is NULL");
     for (uint32_t t = 0; t < tensor_count; ++t)
         if (!data[t]) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "data for tensor %u is NULL", first_tensor + t);
+    crayon_merge_forget(pool); /* the magnitude thresholds were found on the old data */
     return pool->engine->ops->pool_upload(pool, adapter, first_tensor, tensor_count, data);
 }
 
@@ -272,13 +275,34 @@ CRAYON_API int32_t crayon_pool_output_elements(const crayon_pool *pool, uint32_t
     int32_t status = check_pool(pool);
     if (status != CRAYON_OK) return status;
     if (!elements) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "elements is NULL");
-    if (mode > CRAYON_BLEND_CONCAT) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u is not linear (0) or concat (1)", mode);
-    status = check_tensor(&pool->layout, tensor);
+    uint32_t shape;
+    status = crayon_mode_output_shape(mode, &shape);
+    if (status == CRAYON_OK) status = check_tensor(&pool->layout, tensor);
     if (status != CRAYON_OK) return status;
-    if (mode == CRAYON_BLEND_CONCAT && (selection_count == 0 || selection_count > pool->layout.adapter_count))
+    if (shape == CRAYON_SHAPE_STACKED && (selection_count == 0 || selection_count > pool->layout.adapter_count))
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "concat selection_count %u must be between 1 and %u", selection_count,
                            pool->layout.adapter_count);
     *elements = crayon_layout_output_elements(&pool->layout, mode, selection_count, tensor);
+    return CRAYON_OK;
+}
+
+/* An ABI 3 request (shorter, no merge parameters) as a whole ABI 4 one, so nothing past the caller's struct is read. */
+static int32_t normalize_request(const crayon_blend_request *given, crayon_blend_request *full) {
+    if (!given) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend request is NULL");
+    if (given->struct_size == sizeof *full) {
+        *full = *given;
+        return CRAYON_OK;
+    }
+    if (given->struct_size != CRAYON_BLEND_REQUEST_V3_SIZE)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_request.struct_size is %u, this library expects %u (or %u, ABI 3)",
+                           given->struct_size, (unsigned)sizeof *full, (unsigned)CRAYON_BLEND_REQUEST_V3_SIZE);
+    memset(full, 0, sizeof *full);
+    memcpy(full, given, CRAYON_BLEND_REQUEST_V3_SIZE);
+    full->struct_size = sizeof *full;
+    if (full->mode != CRAYON_BLEND_LINEAR && full->mode != CRAYON_BLEND_CONCAT)
+        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u (%s) needs an ABI 4 crayon_blend_request (struct_size %u), got %u",
+                           full->mode, crayon_mode_name(full->mode) ? crayon_mode_name(full->mode) : "unknown", (unsigned)sizeof *full,
+                           given->struct_size);
     return CRAYON_OK;
 }
 
@@ -309,10 +333,12 @@ CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *r
                                 const uint64_t *output_counts, crayon_blend_timings *timings) {
     uint64_t started = crayon_now_ns();
     crayon_error_clear();
-    int32_t status = check_blend(pool, request, outputs, output_counts, NULL, timings);
+    crayon_blend_request full;
+    int32_t status = normalize_request(request, &full);
+    if (status == CRAYON_OK) status = check_blend(pool, &full, outputs, output_counts, NULL, timings);
     if (status != CRAYON_OK) return status;
     crayon_blend_timings measured = {.struct_size = sizeof measured};
-    status = pool->engine->ops->blend(pool, request, outputs, &measured);
+    status = pool->engine->ops->blend(pool, &full, outputs, &measured);
     report_timings(timings, &measured, started);
     return status;
 }
@@ -322,10 +348,12 @@ CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_r
     uint64_t started = crayon_now_ns();
     crayon_error_clear();
     if (!image) return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "image is NULL");
-    int32_t status = check_blend(pool, request, NULL, NULL, image, timings);
+    crayon_blend_request full;
+    int32_t status = normalize_request(request, &full);
+    if (status == CRAYON_OK) status = check_blend(pool, &full, NULL, NULL, image, timings);
     if (status != CRAYON_OK) return status;
     crayon_blend_timings measured = {.struct_size = sizeof measured};
-    status = pool->engine->ops->blend_to_image(pool, request, image, &measured, started);
+    status = pool->engine->ops->blend_to_image(pool, &full, image, &measured, started);
     report_timings(timings, &measured, started);
     return status;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cpu_kernels.h"
+#include "cpu_merge.h"
 #include "cpu_workers.h"
 #include "engine.h"
 #include "errors.h"
@@ -120,6 +121,7 @@ typedef struct blend_job {
     float *const *destinations;  /* one per tensor */
     uint64_t work;               /* elements written in all */
     int nontemporal;
+    const crayon_merge_plan *merge; /* merge recipes only */
 } blend_job;
 
 static void share(uint64_t work, uint32_t worker, uint32_t workers, uint64_t *begin, uint64_t *end) {
@@ -145,6 +147,28 @@ static void linear_task(void *context, uint32_t worker, uint32_t workers) {
             for (uint32_t i = 0; i < n; ++i)
                 sources[i] = (const char *)job->pool->adapters[i] + (layout->offsets[t] + lo) * layout->storage_bytes;
             crayon_cpu_linear(job->destinations[t] + lo, sources, job->request->weights, n, hi - lo, layout->storage, job->nontemporal);
+        }
+        tensor_start += elements;
+    }
+}
+
+/* The merge recipes: element-wise over all N adapters like linear, so the same shares. */
+static void merge_task(void *context, uint32_t worker, uint32_t workers) {
+    const blend_job *job = context;
+    const crayon_layout *layout = job->layout;
+    const uint32_t n = layout->adapter_count;
+    uint64_t begin, end;
+    share(job->work, worker, workers, &begin, &end);
+    const void *sources[n];
+    uint64_t tensor_start = 0;
+    for (uint32_t t = 0; t < layout->tensor_count && tensor_start < end; ++t) {
+        uint64_t elements = crayon_tensor_elements(&layout->tensors[t]);
+        uint64_t lo = begin > tensor_start ? begin - tensor_start : 0;
+        uint64_t hi = end - tensor_start < elements ? end - tensor_start : elements;
+        if (lo < hi) {
+            for (uint32_t i = 0; i < n; ++i)
+                sources[i] = (const char *)job->pool->adapters[i] + (layout->offsets[t] + lo) * layout->storage_bytes;
+            crayon_cpu_merge(job->destinations[t] + lo, sources, n, t, layout->tensor_count, lo, hi - lo, layout->storage, job->merge);
         }
         tensor_start += elements;
     }
@@ -199,6 +223,22 @@ static int32_t crayon_cpu_blend(crayon_pool *pool, const crayon_blend_request *r
     uint64_t *offsets = malloc(sizeof *offsets * layout->tensor_count);
     int32_t status = destinations && offsets ? CRAYON_OK : crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
     uint64_t total = 0, work = 0;
+    crayon_task task = NULL;
+    crayon_merge_plan merge = {0};
+    if (status == CRAYON_OK) {
+        switch (request->mode) {
+        case CRAYON_BLEND_LINEAR: task = linear_task; break;
+        case CRAYON_BLEND_CONCAT: task = concat_task; break;
+        case CRAYON_BLEND_TIES:
+        case CRAYON_BLEND_DARE_LINEAR:
+        case CRAYON_BLEND_DARE_TIES:
+        case CRAYON_BLEND_MAGNITUDE_PRUNE:
+            task = merge_task;
+            status = crayon_merge_plan_init(pool, request, &merge);
+            break;
+        default: status = crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u has no CPU kernel", request->mode);
+        }
+    }
     if (status == CRAYON_OK) {
         crayon_layout_output_offsets(layout, request->mode, k, offsets, &total);
         /* Without caller destinations the result stays in the persistent output buffer. */
@@ -210,11 +250,12 @@ static int32_t crayon_cpu_blend(crayon_pool *pool, const crayon_blend_request *r
             work += crayon_layout_output_elements(layout, request->mode, k, t);
         }
         blend_job job = {.layout = layout, .pool = cp, .request = request, .k = k, .destinations = destinations, .work = work,
-                         .nontemporal = work * sizeof(float) >= CRAYON_NONTEMPORAL_BYTES};
+                         .nontemporal = work * sizeof(float) >= CRAYON_NONTEMPORAL_BYTES, .merge = &merge};
         uint64_t started = crayon_now_ns();
-        crayon_workers_run(pool->engine->cpu->workers, request->mode == CRAYON_BLEND_LINEAR ? linear_task : concat_task, &job);
+        crayon_workers_run(pool->engine->cpu->workers, task, &job);
         if (timings) timings->blend_device_ns = crayon_now_ns() - started;
     }
+    crayon_merge_plan_free(&merge);
     free(destinations);
     free(offsets);
     return status;

@@ -28,6 +28,11 @@ struct crayon_pool {
     crayon_layout layout;
     crayon_vk_pool *vk;
     crayon_cpu_pool *cpu;
+    /* Magnitude pruning's exact per-tensor thresholds for prune_density (recipes.c); NULL until a magnitude merge,
+     * dropped by every upload. */
+    uint32_t *prune_thresholds;
+    uint32_t *prune_cuts;
+    float prune_density;
 };
 
 /* Records that the engine's device is gone and returns the status every later call gets. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "recipes.h"
 
 uint64_t crayon_tensor_elements(const crayon_tensor_desc *tensor) {
     return (uint64_t)tensor->rows * tensor->cols;
@@ -73,7 +74,10 @@ void crayon_layout_free(crayon_layout *layout) {
 
 uint64_t crayon_layout_output_elements(const crayon_layout *layout, uint32_t mode, uint32_t k, uint32_t tensor) {
     uint64_t elements = crayon_tensor_elements(&layout->tensors[tensor]);
-    return mode == CRAYON_BLEND_CONCAT ? elements * k : elements;
+    uint32_t shape;
+    /* Requests are checked before this is asked; an unknown mode (error recorded) has no output at all. */
+    if (crayon_mode_output_shape(mode, &shape) != CRAYON_OK) return 0;
+    return shape == CRAYON_SHAPE_STACKED ? elements * k : elements;
 }
 
 void crayon_layout_output_offsets(const crayon_layout *layout, uint32_t mode, uint32_t k,
@@ -88,7 +92,9 @@ void crayon_layout_output_offsets(const crayon_layout *layout, uint32_t mode, ui
 }
 
 uint32_t crayon_request_k(const crayon_layout *layout, const crayon_blend_request *request) {
-    return request->mode == CRAYON_BLEND_CONCAT ? request->selection_count : layout->adapter_count;
+    uint32_t shape;
+    if (crayon_mode_output_shape(request->mode, &shape) != CRAYON_OK) return 0;
+    return shape == CRAYON_SHAPE_STACKED ? request->selection_count : layout->adapter_count;
 }
 
 int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_request *request,
@@ -98,8 +104,9 @@ int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_req
     if (request->struct_size != sizeof(crayon_blend_request))
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "crayon_blend_request.struct_size is %u, this library expects %u",
                            request->struct_size, (unsigned)sizeof(crayon_blend_request));
-    if (request->mode > CRAYON_BLEND_CONCAT)
-        return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u is not linear (0) or concat (1)", request->mode);
+    uint32_t shape;
+    int32_t known = crayon_mode_output_shape(request->mode, &shape);
+    if (known != CRAYON_OK) return known;
     if (!request->weights)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "weights is NULL");
     if (request->weight_count != n)
@@ -109,10 +116,10 @@ int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_req
         if (!isfinite(request->weights[i]))
             return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "weights[%u] is %s; weights must be finite",
                                i, isnan(request->weights[i]) ? "NaN" : "infinite");
-    if (request->mode == CRAYON_BLEND_LINEAR) {
+    if (shape == CRAYON_SHAPE_POOL) {
         if (request->selection_count != 0)
-            return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "selection_count is %u; a linear blend uses every adapter, so it must be 0",
-                               request->selection_count);
+            return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "selection_count is %u; a %s blend uses every adapter, so it must be 0",
+                               request->selection_count, crayon_mode_name(request->mode));
     } else {
         uint32_t k = request->selection_count;
         if (k == 0 || k > n)

@@ -39,6 +39,8 @@ int32_t crayon_check_request(const crayon_layout *layout, const crayon_blend_req
 /* What ABI 2 callers pass as struct_size: the structs up to their first ABI 3 field. */
 #define CRAYON_HOST_IMAGE_V2_SIZE offsetof(crayon_host_image, landed)
 #define CRAYON_BLEND_TIMINGS_V2_SIZE offsetof(crayon_blend_timings, first_landed_ns)
+/* What ABI 3 callers pass as crayon_blend_request.struct_size: the struct up to its first ABI 4 field. */
+#define CRAYON_BLEND_REQUEST_V3_SIZE offsetof(crayon_blend_request, density)
 
 /* Checks an image for a blend of this mode and k: element type, alignment, bounds, no overlaps. */
 int32_t crayon_check_image(const crayon_layout *layout, uint32_t mode, uint32_t k, const crayon_host_image *image);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "recipes.h"
 #include "vk_landing.h"
 #include "vk_pool.h"
 
@@ -29,6 +30,18 @@ typedef struct concat_push {
     uint32_t k;
 } concat_push;
 
+typedef struct merge_push {
+    uint64_t entries;
+    uint64_t tables;
+    uint64_t dst;
+    uint32_t adapter_count;
+    uint32_t tensor_count;
+    uint32_t flags;
+    uint32_t keep_below;
+    uint32_t seed_key;
+    uint32_t pad;
+} merge_push;
+
 typedef struct tensor_info {
     uint32_t src_offset;
     uint32_t dst_offset;
@@ -50,6 +63,7 @@ _Static_assert(sizeof(blend_entry) == CRAYON_ENTRY_BYTES, "Entry layout");
 _Static_assert(sizeof(tensor_info) == CRAYON_TENSOR_INFO_BYTES, "TensorInfo layout");
 _Static_assert(sizeof(tile) == CRAYON_TILE_BYTES, "Tile layout");
 _Static_assert(sizeof(concat_push) <= CRAYON_PUSH_CONSTANT_BYTES, "push constants");
+_Static_assert(sizeof(merge_push) <= CRAYON_PUSH_CONSTANT_BYTES, "push constants");
 
 static VkDeviceSize entries_bytes(const crayon_layout *layout) {
     return crayon_align_up((uint64_t)layout->adapter_count * CRAYON_ENTRY_BYTES, 256);
@@ -58,8 +72,44 @@ static VkDeviceSize tensors_bytes(const crayon_layout *layout) {
     return crayon_align_up((uint64_t)layout->tensor_count * CRAYON_TENSOR_INFO_BYTES, 256);
 }
 
-static crayon_vk_kernel kernel_for(uint32_t mode, uint32_t storage) {
-    return (crayon_vk_kernel)((mode == CRAYON_BLEND_CONCAT ? CRAYON_KERNEL_CONCAT_F32 : CRAYON_KERNEL_LINEAR_F32) + storage);
+static int32_t kernel_for(uint32_t mode, uint32_t storage, crayon_vk_kernel *kernel) {
+    switch (mode) {
+    case CRAYON_BLEND_LINEAR: *kernel = (crayon_vk_kernel)(CRAYON_KERNEL_LINEAR_F32 + storage); return CRAYON_OK;
+    case CRAYON_BLEND_CONCAT: *kernel = (crayon_vk_kernel)(CRAYON_KERNEL_CONCAT_F32 + storage); return CRAYON_OK;
+    case CRAYON_BLEND_TIES:
+    case CRAYON_BLEND_DARE_LINEAR:
+    case CRAYON_BLEND_DARE_TIES:
+    case CRAYON_BLEND_MAGNITUDE_PRUNE: *kernel = (crayon_vk_kernel)(CRAYON_KERNEL_MERGE_F32 + storage); return CRAYON_OK;
+    default: return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "blend mode %u has no Vulkan kernel", mode);
+    }
+}
+
+/* The merge recipes' tables (per tensor: offset and elements; per adapter and tensor: magnitude threshold and cut),
+ * written into upload staging before recording; *copy_bytes is their size. */
+static int32_t prepare_merge_tables(crayon_pool *pool, const crayon_merge_plan *merge, VkDeviceSize *copy_bytes) {
+    crayon_engine *engine = pool->engine;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    const uint64_t tensors = layout->tensor_count, rows = tensors + (uint64_t)layout->adapter_count * tensors;
+    if (tensors > engine->vk->max_workgroups_y)
+        return crayon_fail(CRAYON_ERROR_UNSUPPORTED, 0, "a merge dispatches one workgroup row per tensor; %u tensors exceed the device's %u",
+                           layout->tensor_count, engine->vk->max_workgroups_y);
+    *copy_bytes = rows * 2 * sizeof(uint32_t);
+    int32_t status = crayon_vk_ensure(engine, &vp->upload, *copy_bytes, CRAYON_MEMORY_UPLOAD, "upload staging");
+    if (status == CRAYON_OK) status = crayon_vk_ensure(engine, &vp->merge_tables, *copy_bytes, CRAYON_MEMORY_DEVICE, "merge tables");
+    if (status != CRAYON_OK) return status;
+    uint32_t *table = vp->upload.mapped;
+    for (uint32_t t = 0; t < tensors; ++t) {
+        table[2 * t] = (uint32_t)layout->offsets[t];
+        table[2 * t + 1] = (uint32_t)crayon_tensor_elements(&layout->tensors[t]);
+    }
+    for (uint64_t r = 0; r < rows - tensors; ++r) {
+        table[2 * (tensors + r)] = merge->thresholds ? merge->thresholds[r] : 0;
+        table[2 * (tensors + r) + 1] = merge->cuts ? merge->cuts[r] : 0;
+    }
+    /* Concat's tables are built in the same staging: make it rebuild them next time. */
+    vp->tiles_k = 0;
+    return crayon_vk_buffer_flush(engine, &vp->upload);
 }
 
 /* Builds the concat tensor infos and tiles for k selected adapters in upload staging, sized
@@ -111,12 +161,32 @@ static int32_t prepare_concat_tables(crayon_pool *pool, uint32_t k, const uint64
     return crayon_vk_buffer_flush(engine, &vp->upload);
 }
 
-static void record_dispatch(crayon_pool *pool, const crayon_blend_request *request, uint32_t k, VkPipeline pipeline) {
+static void record_merge(crayon_pool *pool, const crayon_merge_plan *merge) {
+    crayon_vk_engine *vk = pool->engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_layout *layout = &pool->layout;
+    uint64_t largest = 0;
+    for (uint32_t t = 0; t < layout->tensor_count; ++t)
+        if (crayon_tensor_elements(&layout->tensors[t]) > largest) largest = crayon_tensor_elements(&layout->tensors[t]);
+    merge_push push = {.entries = vp->tables.address, .tables = vp->merge_tables.address, .dst = vp->output.address,
+                       .adapter_count = layout->adapter_count, .tensor_count = layout->tensor_count,
+                       .flags = (merge->prune == CRAYON_PRUNE_RANDOM ? 1u : 0u) | (merge->combine == CRAYON_COMBINE_DISJOINT_MEAN ? 2u : 0u) |
+                                (merge->majority_sign == CRAYON_MAJORITY_SIGN_FREQUENCY ? 4u : 0u),
+                       .keep_below = merge->keep_below, .seed_key = merge->seed_key};
+    vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+    vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (largest + vk->workgroup_size - 1) / vk->workgroup_size), layout->tensor_count, 1);
+}
+
+/* The mode was resolved to a kernel already (kernel_for), so only known modes get here. */
+static void record_dispatch(crayon_pool *pool, const crayon_blend_request *request, uint32_t k, VkPipeline pipeline,
+                            const crayon_merge_plan *merge) {
     crayon_vk_engine *vk = pool->engine->vk;
     crayon_vk_pool *vp = pool->vk;
     const crayon_layout *layout = &pool->layout;
     vk->fn.vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    if (request->mode == CRAYON_BLEND_LINEAR) {
+    if (merge->factors) {
+        record_merge(pool, merge);
+    } else if (request->mode == CRAYON_BLEND_LINEAR) {
         uint32_t elements_per_group = layout->storage == CRAYON_STORAGE_F32 ? 4 : 8;
         linear_push push = {.entries = vp->tables.address, .dst = vp->output.address,
                             .group_count = (uint32_t)(layout->adapter_elements / elements_per_group), .adapter_count = k};
@@ -220,7 +290,13 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     const int convert = plan && plan->element_bytes == 2;
 
     VkPipeline pipeline, converter = VK_NULL_HANDLE;
-    int32_t status = crayon_vk_pipeline(engine, kernel_for(request->mode, layout->storage), &pipeline);
+    crayon_vk_kernel kernel = CRAYON_KERNEL_COUNT;
+    crayon_merge_plan merge = {0};
+    uint32_t shape = CRAYON_SHAPE_POOL;
+    int32_t status = kernel_for(request->mode, layout->storage, &kernel);
+    if (status == CRAYON_OK) status = crayon_mode_output_shape(request->mode, &shape);
+    if (status == CRAYON_OK && kernel >= CRAYON_KERNEL_MERGE_F32) status = crayon_merge_plan_init(pool, request, &merge);
+    if (status == CRAYON_OK) status = crayon_vk_pipeline(engine, kernel, &pipeline);
     if (status == CRAYON_OK && convert) status = crayon_vk_pipeline(engine, CRAYON_KERNEL_CONVERT_F16, &converter);
     if (status == CRAYON_OK) status = crayon_vk_ensure(engine, &vp->output, total * sizeof(float), CRAYON_MEMORY_DEVICE, "blend output");
     if (status == CRAYON_OK && convert)
@@ -230,10 +306,12 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     if (status == CRAYON_OK && plan && plan->chunks) status = crayon_vk_pool_events(pool, plan->chunks->chunk_count);
     if (status == CRAYON_OK && !vp->tables.buffer)
         status = crayon_vk_ensure(engine, &vp->tables, entries_bytes(layout), CRAYON_MEMORY_DEVICE, "blend tables");
-    VkDeviceSize table_copy = 0;
-    if (status == CRAYON_OK && request->mode == CRAYON_BLEND_CONCAT) status = prepare_concat_tables(pool, k, out_offsets, &table_copy);
+    VkDeviceSize table_copy = 0, merge_copy = 0;
+    if (status == CRAYON_OK && shape == CRAYON_SHAPE_STACKED) status = prepare_concat_tables(pool, k, out_offsets, &table_copy);
+    if (status == CRAYON_OK && merge.factors) status = prepare_merge_tables(pool, &merge, &merge_copy);
     if (status == CRAYON_OK) status = crayon_vk_begin(engine);
     if (status != CRAYON_OK) {
+        crayon_merge_plan_free(&merge);
         free(out_offsets);
         free(tensor_bytes);
         free(regions);
@@ -244,18 +322,22 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     /* The entries: which adapters take part, in order, and their weights (<= 64 KiB inline). */
     blend_entry entries[k];
     for (uint32_t j = 0; j < k; ++j) {
-        uint32_t a = request->mode == CRAYON_BLEND_CONCAT ? request->selection[j] : j;
-        entries[j] = (blend_entry){.address = vp->adapters[a].address, .weight = request->weights[a]};
+        uint32_t a = shape == CRAYON_SHAPE_STACKED ? request->selection[j] : j;
+        entries[j] = (blend_entry){.address = vp->adapters[a].address, .weight = merge.factors ? merge.factors[a] : request->weights[a]};
     }
     vk->fn.vkCmdUpdateBuffer(vk->cmd, vp->tables.buffer, 0, sizeof(blend_entry) * k, entries);
     if (table_copy) {
         VkBufferCopy region = {.srcOffset = 0, .dstOffset = entries_bytes(layout), .size = table_copy};
         vk->fn.vkCmdCopyBuffer(vk->cmd, vp->upload.buffer, vp->tables.buffer, 1, &region);
     }
+    if (merge_copy) {
+        VkBufferCopy region = {.srcOffset = 0, .dstOffset = 0, .size = merge_copy};
+        vk->fn.vkCmdCopyBuffer(vk->cmd, vp->upload.buffer, vp->merge_tables.buffer, 1, &region);
+    }
     crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                       VK_ACCESS_SHADER_READ_BIT);
     write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0);
-    record_dispatch(pool, request, k, pipeline);
+    record_dispatch(pool, request, k, pipeline, &merge);
     write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1);
     if (plan) record_read_back(pool, plan, out_offsets, total, converter, regions);
     uint64_t submitted = crayon_now_ns();
@@ -282,6 +364,7 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     } else if (status == CRAYON_OK) {
         timings->blend_device_ns = executed_ns; /* no timestamps: the whole submission, an upper bound */
     }
+    crayon_merge_plan_free(&merge);
     free(out_offsets);
     free(tensor_bytes);
     free(regions);

@@ -164,7 +164,7 @@ void crayon_vk_barrier(crayon_engine *engine, VkPipelineStageFlags source_stage,
 static const char *kernel_module(crayon_vk_kernel kernel) {
     static const char *names[CRAYON_KERNEL_COUNT] = {"blend_linear_f32", "blend_linear_f16", "blend_linear_bf16",
                                                      "blend_concat_f32", "blend_concat_f16", "blend_concat_bf16", "copy_vec4",
-                                                     "convert_f16"};
+                                                     "convert_f16", "blend_merge_f32", "blend_merge_f16", "blend_merge_bf16"};
     return names[kernel];
 }
 
@@ -288,6 +288,7 @@ static int32_t apply_tuning(crayon_engine *engine, const crayon_engine_options *
     vk->loads_per_thread = tuning(options->loads_per_thread, 1);
     vk->adapter_unroll = tuning(options->adapter_unroll, 4);
     vk->max_workgroups = tuning(options->max_workgroups, 65535);
+    vk->max_workgroups_y = properties.limits.maxComputeWorkGroupCount[1];
     if (vk->workgroup_size > largest)
         return crayon_fail(CRAYON_ERROR_INVALID_ARGUMENT, 0, "workgroup_size %u exceeds the device limit %u", vk->workgroup_size, largest);
     if (vk->loads_per_thread > 64)

@@ -14,6 +14,9 @@ typedef enum crayon_vk_kernel {
     CRAYON_KERNEL_CONCAT_BF16,
     CRAYON_KERNEL_COPY,
     CRAYON_KERNEL_CONVERT_F16,
+    CRAYON_KERNEL_MERGE_F32,
+    CRAYON_KERNEL_MERGE_F16,
+    CRAYON_KERNEL_MERGE_BF16,
     CRAYON_KERNEL_COUNT
 } crayon_vk_kernel;
 
@@ -71,6 +74,7 @@ struct crayon_vk_engine {
     uint32_t loads_per_thread;
     uint32_t adapter_unroll;
     uint32_t max_workgroups;
+    uint32_t max_workgroups_y;    /* the device's limit on a dispatch's second dimension (merge: one row per tensor) */
     uint32_t tuning_generation;   /* bumped by every retune: tables built for older tuning are stale */
     crayon_workers *host_copiers; /* copy read-back staging into large images; made on first need */
     crayon_vk_buffer copy_source; /* the copy-ceiling measurement's buffers, kept between measurements */

@@ -106,6 +106,7 @@ void crayon_vk_pool_destroy(crayon_pool *pool) {
     crayon_vk_buffer_destroy(engine, &vp->readback);
     crayon_vk_buffer_destroy(engine, &vp->upload);
     crayon_vk_buffer_destroy(engine, &vp->tables);
+    crayon_vk_buffer_destroy(engine, &vp->merge_tables);
     for (uint32_t e = 0; e < vp->event_count; ++e) engine->vk->fn.vkDestroyEvent(engine->vk->device, vp->events[e], NULL);
     free(vp->events);
     free(vp);

@@ -15,6 +15,7 @@ struct crayon_vk_pool {
     uint32_t tiles_k;             /* the k the concat tables were built for; 0 = not built */
     uint32_t tiles_generation;    /* the engine tuning they were built for (tiles span workgroup x loads) */
     uint32_t tile_count;
+    crayon_vk_buffer merge_tables; /* device-local: the merge recipes' tensor table and magnitude thresholds */
     VkEvent *events;              /* one per read-back chunk of a landing image (ABI 3), set by the device */
     uint32_t event_count;
 };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Crayon.Blending;
 using Crayon.Customization;
 
 namespace Crayon.Cli.Commands;
@@ -43,13 +44,16 @@ internal sealed class AlphaCommandOptions
 
     public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);
 
-    public static CustomizationMode Parse(string text) => text.ToLowerInvariant() switch
+    /// <summary>mix, or a blend recipe (<see cref="BlendRecipe.Parse"/>): an unknown name is refused with the known ones listed; the
+    /// merge recipes are refused by name until the customizer takes a <see cref="BlendRecipe"/>.</summary>
+    public static CustomizationMode Parse(string text)
     {
-        "linear" => CustomizationMode.Linear,
-        "concat" => CustomizationMode.Concat,
-        "mix" => CustomizationMode.RuntimeMix,
-        _ => throw new ArgumentException($"--mode must be linear, concat or mix, not '{text}'"),
-    };
+        if (text.Equals("mix", StringComparison.OrdinalIgnoreCase)) return CustomizationMode.RuntimeMix;
+        var recipe = BlendOptionParsing.Mode(text, "--mode");
+        return recipe == BlendRecipe.Linear ? CustomizationMode.Linear
+            : recipe == BlendRecipe.Concat ? CustomizationMode.Concat
+            : throw new ArgumentException($"--mode {recipe.Name}: customize runs linear, concat or mix; the merge recipes run in `crayon blend` and the server's /v1/crayon/blend");
+    }
 
     public static string Name(CustomizationMode mode) => mode == CustomizationMode.RuntimeMix ? "mix" : mode.ToString().ToLowerInvariant();
 }

@@ -24,7 +24,7 @@ public static class BenchBlendCommand
         var adapters = new Option<string>("--adapters", "-n") { Description = "Adapters per pool (N), comma-separated", DefaultValueFactory = _ => "8" };
         var backends = new Option<string>("--backends") { Description = "vulkan, cpu, or both", DefaultValueFactory = _ => "vulkan,cpu" };
         var storages = new Option<string>("--storage") { Description = "f32, f16, bf16, comma-separated", DefaultValueFactory = _ => "f32,f16" };
-        var mode = new Option<string>("--mode") { Description = "linear, concat (stacks all N), or both comma-separated", DefaultValueFactory = _ => "linear" };
+        var mode = new Option<string>("--mode") { Description = "recipes, comma-separated: linear, concat (stacks all N), ties, dare_linear, dare_ties, magnitude_prune (parameters as in ties:density=0.3)", DefaultValueFactory = _ => "linear" };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 10 };
         var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
         var threads = new Option<int>("--threads") { Description = "CPU path threads (0 = one per core)" };
@@ -166,7 +166,7 @@ public sealed record BenchBlendSettings(
     IReadOnlyList<int> Adapters,
     IReadOnlyList<BlendBackend> Backends,
     IReadOnlyList<PoolStorage> Storages,
-    IReadOnlyList<BlendMode> Modes,
+    IReadOnlyList<BlendRecipe> Modes,
     int Repetitions,
     string? Device,
     int CpuThreads,

@@ -40,12 +40,7 @@ internal static class BenchSwapCommand
                 Rank = result.GetValue(rank),
                 Targets = result.GetValue(targets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Repetitions = result.GetValue(repetitions),
-                Mode = result.GetValue(mode) switch
-                {
-                    "linear" => BlendMode.Linear,
-                    "concat" => BlendMode.Concat,
-                    var other => throw new ArgumentException($"--mode must be linear or concat, not '{other}'"),
-                },
+                Mode = SwapMode(BlendOptionParsing.Mode(result.GetValue(mode)!, "--mode")),
                 TopK = result.GetValue(topK),
                 ChunkBytes = result.GetValue(chunkKib) * 1024L,
                 BlendBackend = result.GetValue(blendBackend) switch
@@ -84,4 +79,10 @@ internal static class BenchSwapCommand
         Console.WriteLine(string.Create(c, $"steady decode of one token: {r.SteadyDecode.Median / 1000:F3} ms (in-place context {r.InPlaceSteadyDecode.Median / 1000:F3} ms)"));
         Console.WriteLine(string.Create(c, $"in place: image {r.InPlaceImageBytes:N0} bytes, {(r.InPlaceImagePinned ? "pinned" : "not pinned")}; largest logit difference to a fresh load {r.InPlaceMaxLogitDifference:G3}"));
     }
+
+    /// <summary>The in-place swap runs linear and concat only (it takes a <see cref="BlendMode"/>): any other recipe fails here by name.</summary>
+    private static BlendMode SwapMode(BlendRecipe recipe) =>
+        recipe == BlendRecipe.Linear ? BlendMode.Linear
+        : recipe == BlendRecipe.Concat ? BlendMode.Concat
+        : throw new ArgumentException($"--mode {recipe.Name}: bench swap measures linear or concat only");
 }

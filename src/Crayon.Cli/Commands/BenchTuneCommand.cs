@@ -19,7 +19,7 @@ public static class BenchTuneCommand
         var sizes = new Option<string>("--sizes") { Description = "Pool sizes in MiB, comma-separated", DefaultValueFactory = _ => "256,1024" };
         var adapters = new Option<string>("--adapters", "-n") { Description = "Adapters per pool (N), comma-separated", DefaultValueFactory = _ => "8,32" };
         var storages = new Option<string>("--storage") { Description = "f32, f16, bf16, comma-separated", DefaultValueFactory = _ => "f16,f32" };
-        var mode = new Option<string>("--mode") { Description = "linear, concat, or both", DefaultValueFactory = _ => "linear" };
+        var mode = new Option<string>("--mode") { Description = "recipes, comma-separated: linear, concat, ties, dare_linear, dare_ties, magnitude_prune", DefaultValueFactory = _ => "linear" };
         var workgroups = new Option<string>("--workgroup-sizes") { Description = "Invocations per workgroup to try", DefaultValueFactory = _ => "64,128,256,512,1024" };
         var loads = new Option<string>("--loads") { Description = "16-byte loads per thread to try", DefaultValueFactory = _ => "1,2,4,8,16" };
         var unrolls = new Option<string>("--unrolls") { Description = "Adapters folded per loop iteration to try", DefaultValueFactory = _ => "1,2,4,8" };
@@ -68,7 +68,7 @@ public static class BenchTuneCommand
     }
 
     public static IReadOnlyList<BlendBandwidthResult> Run(IReadOnlyList<long> sizes, IReadOnlyList<int> adapters, IReadOnlyList<PoolStorage> storages,
-        IReadOnlyList<BlendMode> modes, IReadOnlyList<KernelTuning> tunings, int repetitions, string? device, FileInfo? json, IAnsiConsole console)
+        IReadOnlyList<BlendRecipe> modes, IReadOnlyList<KernelTuning> tunings, int repetitions, string? device, FileInfo? json, IAnsiConsole console)
     {
         if (repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {repetitions}");
         var machine = MachineInfo.Current();

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Crayon.Cli.Commands;
 
 /// <summary>
-/// `crayon blend --pool a.gguf b.gguf … --weights w1,w2,… --mode linear|concat [--top-k K] -o out.gguf`:
+/// `crayon blend --pool a.gguf b.gguf … --weights w1,w2,… --mode RECIPE [--top-k K] -o out.gguf`:
 /// uploads the adapters as one pool, blends them on the chosen device and writes the blended adapter.
 /// </summary>
 public static class BlendCommand
@@ -15,7 +15,7 @@ public static class BlendCommand
     {
         var pool = new Option<string[]>("--pool") { Description = "Adapter GGUF files (same targets, shapes and rank)", Required = true, AllowMultipleArgumentsPerToken = true };
         var weights = new Option<string>("--weights", "-w") { Description = "One weight per adapter, comma-separated (negative and zero allowed)", Required = true };
-        var mode = new Option<string>("--mode") { Description = "linear (A' = Σ w A, B' = Σ w B) or concat (exact Σ w B A, rank k·r)", DefaultValueFactory = _ => "linear" };
+        var mode = new Option<string>("--mode") { Description = "recipe: linear (A' = Σ w A, B' = Σ w B), concat (exact Σ w B A, rank k·r), or PEFT's ties, dare_linear, dare_ties, magnitude_prune (e.g. ties:density=0.3,majority_sign=frequency; dare_ties:density=0.5,seed=7)", DefaultValueFactory = _ => "linear" };
         var topK = new Option<int?>("--top-k") { Description = "concat: stack only the K adapters of largest |w|" };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The blended adapter (GGUF)", Required = true };
         var storage = new Option<string>("--storage") { Description = "Pool storage on the device: f32, f16 or bf16", DefaultValueFactory = _ => "f32" };

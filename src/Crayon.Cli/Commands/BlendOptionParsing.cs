@@ -47,12 +47,18 @@ internal static class BlendOptionParsing
         _ => throw new ArgumentException($"{option}: '{text}' is not f32, f16 or bf16"),
     };
 
-    public static BlendMode Mode(string text, string option) => text.ToLowerInvariant() switch
+    /// <summary>A blend recipe in <see cref="BlendRecipe.Parse"/>'s text form; the error names the option and the known recipes.</summary>
+    public static BlendRecipe Mode(string text, string option)
     {
-        "linear" => BlendMode.Linear,
-        "concat" => BlendMode.Concat,
-        _ => throw new ArgumentException($"{option}: '{text}' is not linear or concat"),
-    };
+        try
+        {
+            return BlendRecipe.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"{option}: {e.Message}");
+        }
+    }
 
     /// <summary>"--device 1" picks a Vulkan device by index, anything else by part of its name.</summary>
     public static BlenderOptions Device(BlenderOptions options, string? device) =>

@@ -15,7 +15,7 @@ public static class BlendBandwidth
     /// <summary>At most this many copy rounds wait for the device to settle before a configuration is timed.</summary>
     private const int SettleRounds = 12;
 
-    public static BlendBandwidthResult Measure(Blender blender, int adapters, long poolBytes, PoolStorage storage, BlendMode mode, int repetitions)
+    public static BlendBandwidthResult Measure(Blender blender, int adapters, long poolBytes, PoolStorage storage, BlendRecipe mode, int repetitions)
     {
         var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
         using var resident = blender.Upload(SyntheticPools.Create(adapters, poolBytes, bytesPerElement), storage);
@@ -39,23 +39,26 @@ public static class BlendBandwidth
     }
 
     /// <summary>
-    /// Measures an uploaded pool (concat stacks all N, like PEFT's "cat"). Kernel tuning is the blender's current one
+    /// Measures an uploaded pool (concat stacks all N, like PEFT's "cat"; the merge recipes read N adapters and write one, so
+    /// their bytes are counted as linear's). Kernel tuning is the blender's current one
     /// (see <see cref="Blender.Retune"/>), so a sweep can retune and measure the same resident pool again.
     /// </summary>
-    public static BlendBandwidthResult Measure(Blender blender, ResidentPool resident, BlendMode mode, int repetitions, string? shape = null)
+    public static BlendBandwidthResult Measure(Blender blender, ResidentPool resident, BlendRecipe mode, int repetitions, string? shape = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
         var pool = resident.Pool;
         var storage = resident.Storage;
         var adapters = pool.Count;
         var bytesPerElement = storage == PoolStorage.Float32 ? 4 : 2;
-        var weights = SyntheticPools.Weights(adapters);
-        int? topK = mode == BlendMode.Concat ? adapters : null;
+        // The merges take √w per factor, so they get the same weights' magnitudes.
+        var weights = SyntheticPools.Weights(adapters).Select(w => mode.IsMerge ? MathF.Abs(w) : w).ToArray();
+        ArgumentNullException.ThrowIfNull(mode);
+        int? topK = mode.StacksAdapters ? adapters : null;
         resident.BlendOnDevice(weights, mode, topK); // first use compiles pipelines and faults pages in
         Settle(blender, pool.ElementsPerAdapter * adapters * bytesPerElement);
 
         var actualPoolBytes = pool.ElementsPerAdapter * adapters * bytesPerElement;
-        var outputElements = pool.ElementsPerAdapter * (mode == BlendMode.Concat ? adapters : 1);
+        var outputElements = pool.ElementsPerAdapter * (mode.StacksAdapters ? adapters : 1);
         var blends = new List<double>();
         double copyBest = double.MaxValue;
         double? transferBest = null;
@@ -74,7 +77,7 @@ public static class BlendBandwidth
             blender.Device.Backend == BlendBackend.Vulkan ? "vulkan" : "cpu",
             blender.Device.Name,
             BlendBandwidthResult.StorageName(storage),
-            mode == BlendMode.Concat ? "concat" : "linear",
+            mode.ToString(),
             adapters,
             actualPoolBytes,
             outputElements * sizeof(float),

@@ -1,7 +1,7 @@
 namespace Crayon.Blending;
 
 /// <summary>
-/// Where <see cref="ResidentPool.BlendInto(ReadOnlySpan{float}, BlendMode, int?, Span{byte}, BlendImageLayout)"/> writes
+/// Where <see cref="ResidentPool.BlendInto(ReadOnlySpan{float}, BlendRecipe, int?, Span{byte}, BlendImageLayout)"/> writes
 /// in one flat block of memory: each output tensor's byte offset, in pool order (A then B of each target), and the
 /// element type. The block can be the data section of a GGUF image or the buffer a runtime uploads an adapter from.
 /// </summary>

@@ -1,6 +1,9 @@
 namespace Crayon.Blending;
 
-/// <summary>How a pool of adapters becomes one adapter (named as in docs/ARCHITECTURE.md).</summary>
+/// <summary>
+/// The first two recipes by enum, kept so callers written against it keep working: every API that blends takes a
+/// <see cref="BlendRecipe"/>, which this converts to implicitly. New recipes exist only as <see cref="BlendRecipe"/>.
+/// </summary>
 public enum BlendMode
 {
     /// <summary>

@@ -15,19 +15,19 @@ public static class BlendSelection
     }
 
     /// <summary>
-    /// The adapters a blend of this mode uses: all of them, in order, for linear; for concat the
+    /// The adapters a blend of this recipe uses: all of them, in order, for linear and the merges; for concat the
     /// <paramref name="topK"/> (default: all) with the largest |w|, largest first, ties by index.
     /// </summary>
-    public static int[] Choose(ReadOnlySpan<float> weights, BlendMode mode, int? topK)
+    public static int[] Choose(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK)
     {
+        ArgumentNullException.ThrowIfNull(mode);
         var n = weights.Length;
-        if (mode == BlendMode.Linear)
+        if (!mode.StacksAdapters)
         {
             if (topK is not null)
-                throw new ArgumentException($"topK ({topK}) applies to concat only; a linear blend uses every adapter", nameof(topK));
+                throw new ArgumentException($"topK ({topK}) applies to concat only; a {mode.Name} blend uses every adapter", nameof(topK));
             return Enumerable.Range(0, n).ToArray();
         }
-        if (mode != BlendMode.Concat) throw new ArgumentException($"blend mode {(int)mode} is not linear or concat", nameof(mode));
         var k = topK ?? n;
         if (k < 1 || k > n)
             throw new ArgumentOutOfRangeException(nameof(topK), k, $"topK must be between 1 and {n} (the pool size)");

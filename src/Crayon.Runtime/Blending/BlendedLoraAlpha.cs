@@ -12,10 +12,11 @@ namespace Crayon.Blending;
 /// <item>linear (rank r): alpha' = α, hence llama.cpp applies (α/r)·(Σ w_i B̂_i)(Σ w_i Â_i) with
 /// B̂_i = (f_i/f_0)·B_i: the weights scale both factors, so a one-hot weight reproduces that adapter
 /// and a weight w on its own contributes w²; the cross terms remain.</item>
+/// <item>the merge recipes (rank r): alpha' = α; each factor carries √w_i (see <see cref="BlendRecipe"/>).</item>
 /// </list>
 /// </summary>
 public static class BlendedLoraAlpha
 {
-    public static float For(AdapterPool pool, BlendMode mode, int stacked) =>
-        mode == BlendMode.Concat ? pool.ReferenceAlpha * stacked : pool.ReferenceAlpha;
+    public static float For(AdapterPool pool, BlendRecipe mode, int stacked) =>
+        mode.StacksAdapters ? pool.ReferenceAlpha * stacked : pool.ReferenceAlpha;
 }

@@ -11,7 +11,7 @@ namespace Crayon.Blending;
 /// <example><code>
 /// using var blender = Blender.Create();
 /// using var resident = blender.Upload(new AdapterPool(adapters), PoolStorage.Float16);
-/// var result = resident.Blend(weights, BlendMode.Concat, topK: 4);   // result.Adapter is a LoraAdapter
+/// var result = resident.Blend(weights, BlendRecipe.Concat, topK: 4);   // result.Adapter is a LoraAdapter
 /// </code></example>
 public sealed class Blender : IDisposable
 {

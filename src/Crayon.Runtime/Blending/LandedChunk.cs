@@ -2,7 +2,7 @@ namespace Crayon.Blending;
 
 /// <summary>
 /// A part of a blend image that is complete (see the landing overload of
-/// <see cref="ResidentPool.BlendInto(ReadOnlySpan{float}, BlendMode, int?, Span{byte}, BlendImageLayout, Action{LandedChunk}, long)"/>):
+/// <see cref="ResidentPool.BlendInto(ReadOnlySpan{float}, BlendRecipe, int?, Span{byte}, BlendImageLayout, Action{LandedChunk}, long)"/>):
 /// whole tensors, consecutive in the image. The image is read back in chunks of whole tensors in ascending offset; one
 /// report covers every chunk that became complete since the previous report (several when they landed while the previous
 /// callback ran). Every tensor is reported exactly once.

@@ -26,10 +26,10 @@ public sealed class ResidentPool : IDisposable
     public AdapterPool Pool { get; }
     public PoolStorage Storage { get; }
 
-    /// <summary>Blends into a new adapter (see <see cref="BlendMode"/> and <see cref="BlendedLoraAlpha"/> for the conventions).</summary>
+    /// <summary>Blends into a new adapter (see <see cref="BlendRecipe"/> and <see cref="BlendedLoraAlpha"/> for the conventions).</summary>
     /// <param name="weights">One finite weight per adapter of the pool (negative and zero allowed).</param>
     /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>
-    public BlendResult Blend(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
+    public BlendResult Blend(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK = null)
     {
         var started = Stopwatch.GetTimestamp();
         var chosen = Prepare(weights, mode, topK);
@@ -42,7 +42,7 @@ public sealed class ResidentPool : IDisposable
     /// Blends into an existing adapter's arrays (made by <see cref="CreateOutput"/> for the same mode
     /// and number of stacked adapters), so repeated blends allocate nothing.
     /// </summary>
-    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, LoraAdapter destination)
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK, LoraAdapter destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var started = Stopwatch.GetTimestamp();
@@ -56,7 +56,7 @@ public sealed class ResidentPool : IDisposable
     /// fp16 is converted on the device, so only half the bytes are read back, and nothing is allocated. Bytes of the image
     /// outside the tensors are left as they are.
     /// </summary>
-    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout) =>
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK, Span<byte> image, BlendImageLayout layout) =>
         BlendIntoImage(weights, mode, topK, image, layout, null, 0);
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed class ResidentPool : IDisposable
     /// once the device is idle; later chunks of the image may or may not have been written. <paramref name="landed"/> may not use
     /// this pool or its <see cref="Blender"/>.
     /// </summary>
-    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout,
+    public BlendTimings BlendInto(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK, Span<byte> image, BlendImageLayout layout,
                                   Action<LandedChunk> landed, long chunkBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(landed);
@@ -76,7 +76,7 @@ public sealed class ResidentPool : IDisposable
         return BlendIntoImage(weights, mode, topK, image, layout, landed, chunkBytes);
     }
 
-    private BlendTimings BlendIntoImage(ReadOnlySpan<float> weights, BlendMode mode, int? topK, Span<byte> image, BlendImageLayout layout,
+    private BlendTimings BlendIntoImage(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK, Span<byte> image, BlendImageLayout layout,
                                         Action<LandedChunk>? landed, long chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(layout);
@@ -85,7 +85,7 @@ public sealed class ResidentPool : IDisposable
         layout.Validate(Pool.TensorCount);
         Span<ulong> offsets = Pool.TensorCount <= 1024 ? stackalloc ulong[Pool.TensorCount] : new ulong[Pool.TensorCount];
         for (var t = 0; t < offsets.Length; t++) offsets[t] = (ulong)layout.TensorOffsets[t];
-        var selection = mode == BlendMode.Concat ? chosen.Select(i => (uint)i).ToArray() : [];
+        var selection = mode.StacksAdapters ? chosen.Select(i => (uint)i).ToArray() : [];
         using var landing = landed is null ? null : new ImageLanding(landed);
         NativeBlendTimings native;
         lock (blender.Gate)
@@ -94,7 +94,8 @@ public sealed class ResidentPool : IDisposable
             blender.Landing = landing is not null;
             try
             {
-                native = this.native.BlendToImage((uint)mode, weights, selection, image, offsets, (uint)layout.ElementType, landing, (ulong)chunkBytes);
+                native = this.native.BlendToImage(mode.NativeMode, weights, selection, image, offsets, (uint)layout.ElementType, landing, (ulong)chunkBytes,
+                                                  mode.NativeParameters);
             }
             finally
             {
@@ -105,7 +106,7 @@ public sealed class ResidentPool : IDisposable
     }
 
     /// <summary>Blends and keeps the result in device memory only (what a benchmark of the kernel wants).</summary>
-    public BlendTimings BlendOnDevice(ReadOnlySpan<float> weights, BlendMode mode, int? topK = null)
+    public BlendTimings BlendOnDevice(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK = null)
     {
         var started = Stopwatch.GetTimestamp();
         var chosen = Prepare(weights, mode, topK);
@@ -113,16 +114,16 @@ public sealed class ResidentPool : IDisposable
     }
 
     /// <summary>An adapter shaped for the output of a blend of this mode stacking <paramref name="stacked"/> adapters.</summary>
-    public LoraAdapter CreateOutput(BlendMode mode, int stacked)
+    public LoraAdapter CreateOutput(BlendRecipe mode, int stacked)
     {
-        var rank = Pool.Rank * (mode == BlendMode.Concat ? stacked : 1);
+        var rank = Pool.Rank * (mode.StacksAdapters ? stacked : 1);
         var pairs = Pool.Targets.Select(t => new LoraPair(
             t.Name,
             new LoraMatrix(rank, t.InFeatures, GC.AllocateUninitializedArray<float>(checked(rank * t.InFeatures))),
             new LoraMatrix(t.OutFeatures, rank, GC.AllocateUninitializedArray<float>(checked(t.OutFeatures * rank))))).ToArray();
         var metadata = new Dictionary<string, string>
         {
-            ["general.name"] = $"crayon {(mode == BlendMode.Concat ? "concat" : "linear")} blend of {stacked}",
+            ["general.name"] = $"crayon {mode.Name} blend of {stacked}",
         };
         return new LoraAdapter(Pool.Architecture, BlendedLoraAlpha.For(Pool, mode, stacked), pairs, metadata);
     }
@@ -152,13 +153,15 @@ public sealed class ResidentPool : IDisposable
         }
     }
 
-    private int[] Prepare(ReadOnlySpan<float> weights, BlendMode mode, int? topK)
+    private int[] Prepare(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK)
     {
+        ArgumentNullException.ThrowIfNull(mode);
         BlendSelection.CheckWeights(weights, Pool.Count);
+        mode.CheckWeights(weights);
         return BlendSelection.Choose(weights, mode, topK);
     }
 
-    private BlendTimings Run(ReadOnlySpan<float> weights, BlendMode mode, int[] chosen, LoraAdapter? output, long started)
+    private BlendTimings Run(ReadOnlySpan<float> weights, BlendRecipe mode, int[] chosen, LoraAdapter? output, long started)
     {
         float[][]? destinations = null;
         if (output is not null)
@@ -170,12 +173,12 @@ public sealed class ResidentPool : IDisposable
                 destinations[2 * t + 1] = output.Pairs[t].B.Data;
             }
         }
-        var selection = mode == BlendMode.Concat ? chosen.Select(i => (uint)i).ToArray() : [];
+        var selection = mode.StacksAdapters ? chosen.Select(i => (uint)i).ToArray() : [];
         NativeBlendTimings native;
         lock (blender.Gate)
         {
             ThrowIfUnusable();
-            native = this.native.Blend((uint)mode, weights, selection, destinations);
+            native = this.native.Blend(mode.NativeMode, weights, selection, destinations, mode.NativeParameters);
         }
         return Timings(native, started);
     }
@@ -191,9 +194,9 @@ public sealed class ResidentPool : IDisposable
             Callbacks = (int)native.CallbackCount,
         };
 
-    private void CheckDestination(LoraAdapter destination, BlendMode mode, int stacked)
+    private void CheckDestination(LoraAdapter destination, BlendRecipe mode, int stacked)
     {
-        var rank = Pool.Rank * (mode == BlendMode.Concat ? stacked : 1);
+        var rank = Pool.Rank * (mode.StacksAdapters ? stacked : 1);
         if (destination.Pairs.Count != Pool.Targets.Count)
             throw new ArgumentException($"destination has {destination.Pairs.Count} targets; the pool has {Pool.Targets.Count}", nameof(destination));
         for (var t = 0; t < Pool.Targets.Count; t++)

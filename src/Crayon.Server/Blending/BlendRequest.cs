@@ -6,11 +6,12 @@ using Crayon.Server.Http;
 namespace Crayon.Server.Blending;
 
 /// <summary>
-/// POST /v1/crayon/blend: {"pool": id, "alpha": [one weight per adapter], "mode": "linear"|"concat",
-/// "top_k": k (concat only), "storage": "f32"|"f16"}. Nothing else is read: the request carries the
+/// POST /v1/crayon/blend: {"pool": id, "alpha": [one weight per adapter], "mode": a recipe in <see cref="BlendRecipe"/>'s
+/// text form ("linear", "concat", "ties", "dare_linear", "dare_ties", "magnitude_prune", optionally with parameters:
+/// "ties:density=0.3"), "top_k": k (concat only), "storage": "f32"|"f16"}. Nothing else is read: the request carries the
 /// weights a device computed, never the examples it computed them from.
 /// </summary>
-public sealed record BlendRequest(string Pool, float[] Alpha, BlendMode Mode, int? TopK, GgmlType Storage)
+public sealed record BlendRequest(string Pool, float[] Alpha, BlendRecipe Mode, int? TopK, GgmlType Storage)
 {
     public const int MaxAdapters = 4096;
 
@@ -20,14 +21,17 @@ public sealed record BlendRequest(string Pool, float[] Alpha, BlendMode Mode, in
         var pool = f.RequiredString("pool", 256);
         var alpha = f.RequiredNumbers("alpha", MaxAdapters);
         if (alpha.Length == 0) throw ApiException.BadField("alpha", "must hold one weight per adapter of the pool");
-        var mode = (f.OptionalString("mode", 16) ?? "linear") switch
+        BlendRecipe mode;
+        try
         {
-            "linear" => BlendMode.Linear,
-            "concat" => BlendMode.Concat,
-            var other => throw ApiException.BadField("mode", $"must be \"linear\" or \"concat\", got \"{other}\""),
-        };
+            mode = BlendRecipe.Parse(f.OptionalString("mode", 128) ?? "linear");
+        }
+        catch (FormatException e)
+        {
+            throw ApiException.BadField("mode", e.Message);
+        }
         var topK = (int?)f.OptionalInteger("top_k", 1, MaxAdapters);
-        if (topK is not null && mode != BlendMode.Concat) throw ApiException.BadField("top_k", "applies to mode \"concat\" only");
+        if (topK is not null && !mode.StacksAdapters) throw ApiException.BadField("top_k", "applies to mode \"concat\" only");
         var storage = (f.OptionalString("storage", 8) ?? "f32") switch
         {
             "f32" => GgmlType.F32,

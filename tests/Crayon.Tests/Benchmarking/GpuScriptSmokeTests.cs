@@ -40,7 +40,7 @@ public class GpuScriptSmokeTests : TempFolderTest
         Assert.That(process.ExitCode, Is.Zero, error.Result);
 
         var steps = output[output.LastIndexOf("## Steps", StringComparison.Ordinal)..];
-        foreach (var step in new[] { "devices", "blend", "shapes-1b", "tune", "swap", "decode", "peers" })
+        foreach (var step in new[] { "devices", "blend", "shapes-1b", "recipes", "tune", "swap", "decode", "peers" })
             Assert.That(steps, Does.Contain($"| {step} | ok"), step);
         Assert.That(Directory.GetFiles(results).Select(Path.GetFileName), Is.EquivalentTo(new[] { "results.json", "summary.md", "log.txt" }));
 
@@ -48,6 +48,8 @@ public class GpuScriptSmokeTests : TempFolderTest
         var benchmarks = document.RootElement.GetProperty("benchmarks");
         Assert.That(benchmarks.GetProperty("blend").GetProperty("results").GetArrayLength(), Is.EqualTo(8), "2 storages × 2 N × 2 sizes");
         Assert.That(benchmarks.GetProperty("shapes-1b").GetProperty("results")[0].GetProperty("shape").GetString(), Is.EqualTo("smoke"));
+        Assert.That(benchmarks.GetProperty("recipes").GetProperty("results").EnumerateArray().Select(r => r.GetProperty("mode").GetString()!.Split(':')[0]),
+                    Is.EqualTo(new[] { "linear", "ties", "dare_linear", "dare_ties", "magnitude_prune" }), "the merge recipes beside linear");
         Assert.That(benchmarks.GetProperty("tune").GetProperty("best").GetArrayLength(), Is.EqualTo(1));
         Assert.That(benchmarks.GetProperty("swap").GetProperty("in_place_max_logit_difference").GetDouble(), Is.Zero);
         Assert.That(benchmarks.GetProperty("swap").GetProperty("in_place").GetProperty("upload_done").GetProperty("median").GetDouble(), Is.GreaterThan(0),

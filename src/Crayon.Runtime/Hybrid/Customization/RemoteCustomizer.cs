@@ -30,18 +30,19 @@ public sealed class RemoteCustomizer(OpenAiEndpoint server)
     }
 
     /// <summary>POST /v1/crayon/blend: the blended adapter's GGUF image and the adapters it stacks.</summary>
-    public Task<ServerCall<(byte[] Image, IReadOnlyList<int> Blended)>> BlendAsync(string poolId, IReadOnlyList<double> alpha, BlendMode mode, int? topK,
+    public Task<ServerCall<(byte[] Image, IReadOnlyList<int> Blended)>> BlendAsync(string poolId, IReadOnlyList<double> alpha, BlendRecipe mode, int? topK,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(poolId);
         ArgumentNullException.ThrowIfNull(alpha);
+        ArgumentNullException.ThrowIfNull(mode);
         var body = RequestJson.Write(w =>
         {
             w.WriteString("pool", poolId);
             w.WriteStartArray("alpha");
             foreach (var a in alpha) w.WriteNumberValue((float)a);
             w.WriteEndArray();
-            w.WriteString("mode", mode == BlendMode.Concat ? "concat" : "linear");
+            w.WriteString("mode", mode.ToString());
             if (topK is { } k) w.WriteNumber("top_k", k);
         });
         return server.SendAsync<(byte[], IReadOnlyList<int>)>(HttpMethod.Post, "v1/crayon/blend", body, "application/octet-stream", (bytes, headers) =>

@@ -6,7 +6,7 @@ namespace Crayon.Interop.Blend;
 internal static unsafe partial class BlendNative
 {
     /// <summary>The ABI version these declarations were written against.</summary>
-    public const uint AbiVersion = 3;
+    public const uint AbiVersion = 4;
 
     static BlendNative() => BlendLibrary.Register();
 

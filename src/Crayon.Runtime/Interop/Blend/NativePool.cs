@@ -43,7 +43,8 @@ internal sealed unsafe class NativePool : IDisposable
     }
 
     /// <summary>Blends; when <paramref name="outputs"/> is given (one array per tensor) the result is read back into it.</summary>
-    public NativeBlendTimings Blend(uint mode, ReadOnlySpan<float> weights, ReadOnlySpan<uint> selection, IReadOnlyList<float[]>? outputs)
+    public NativeBlendTimings Blend(uint mode, ReadOnlySpan<float> weights, ReadOnlySpan<uint> selection, IReadOnlyList<float[]>? outputs,
+                                    NativeMergeParameters merge = default)
     {
         var timings = new NativeBlendTimings { StructSize = (uint)sizeof(NativeBlendTimings) };
         using var pinned = outputs is null ? null : new PinnedArrays(outputs);
@@ -54,7 +55,7 @@ internal sealed unsafe class NativePool : IDisposable
         fixed (uint* selectionPointer = selection)
         fixed (ulong* countPointer = countArray)
         {
-            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length, merge);
             BlendErrors.Check(BlendNative.crayon_blend(handle, in request, pinned is null ? null : pinned.Pointers, countPointer, ref timings),
                               "blending");
         }
@@ -67,7 +68,8 @@ internal sealed unsafe class NativePool : IDisposable
     /// exception thrown by the landing action is rethrown as is once the device is idle.
     /// </summary>
     public NativeBlendTimings BlendToImage(uint mode, ReadOnlySpan<float> weights, ReadOnlySpan<uint> selection, Span<byte> image,
-                                           ReadOnlySpan<ulong> offsets, uint storage, ImageLanding? landing = null, ulong chunkBytes = 0)
+                                           ReadOnlySpan<ulong> offsets, uint storage, ImageLanding? landing = null, ulong chunkBytes = 0,
+                                           NativeMergeParameters merge = default)
     {
         var timings = new NativeBlendTimings { StructSize = (uint)sizeof(NativeBlendTimings) };
         fixed (float* weightPointer = weights)
@@ -75,7 +77,7 @@ internal sealed unsafe class NativePool : IDisposable
         fixed (byte* imagePointer = image)
         fixed (ulong* offsetPointer = offsets)
         {
-            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length);
+            var request = Request(mode, weightPointer, weights.Length, selectionPointer, selection.Length, merge);
             var target = new NativeHostImage
             {
                 StructSize = (uint)sizeof(NativeHostImage),
@@ -94,8 +96,12 @@ internal sealed unsafe class NativePool : IDisposable
         return timings;
     }
 
-    private static NativeBlendRequest Request(uint mode, float* weights, int weightCount, uint* selection, int selectionCount) => new()
+    private static NativeBlendRequest Request(uint mode, float* weights, int weightCount, uint* selection, int selectionCount,
+                                              NativeMergeParameters merge) => new()
     {
+        Density = merge.Density,
+        MajoritySign = merge.MajoritySign,
+        Seed = merge.Seed,
         StructSize = (uint)sizeof(NativeBlendRequest),
         Mode = mode,
         Weights = weights,

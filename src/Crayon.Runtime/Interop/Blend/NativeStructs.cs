@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Crayon.Interop.Blend;
 
-// Mirrors of the structs in native/include/crayon_blend.h (ABI version 3). Field order and
+// Mirrors of the structs in native/include/crayon_blend.h (ABI version 4). Field order and
 // types must match it exactly; tests compare every size with crayon_abi_struct_size.
 
 [StructLayout(LayoutKind.Sequential)]
@@ -70,7 +70,14 @@ internal unsafe struct NativeBlendRequest
     public uint WeightCount;
     public uint SelectionCount;
     public uint* Selection;
+    // ABI 4: the merge recipes' parameters.
+    public float Density;
+    public uint MajoritySign;
+    public ulong Seed;
 }
+
+/// <summary>The merge recipes' fields of crayon_blend_request (ignored by linear and concat).</summary>
+internal readonly record struct NativeMergeParameters(float Density, uint MajoritySign, ulong Seed);
 
 [StructLayout(LayoutKind.Sequential)]
 internal struct NativeBlendTimings
