@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Crayon.Adapters;
 using Crayon.Customization;
 using Crayon.Llama;
@@ -28,6 +29,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var json = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {
             pool, model, examples, embeddings, output,
@@ -35,6 +37,7 @@ internal static class CustomizeCommand
         alpha.AddTo(command);
         command.Add(signal);
         command.Add(backend);
+        command.Add(json);
         command.SetAction(result =>
         {
             var examplesPath = result.GetValue(examples);
@@ -69,19 +72,58 @@ internal static class CustomizeCommand
                 ? customizer.Customize(items, context)
                 : customizer.Customize(embedded!, context.ApplyAdapters, embeddingsPath!);
 
-            var console = CliConsole.Current();
             var count = items?.Count ?? embedded!.Vectors.Count;
-            console.MarkupLineInterpolated($"Customized {Path.GetFileName(modelPath)} from {count} example{(count == 1 ? "" : "s")} with pool {Path.GetFileName(poolPath)} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
+            if (outputPath is not null) LoraAdapterGguf.WriteFile(customized.Adapter!, outputPath);
+            var device = customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)";
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(ToJson(modelPath, poolPath, count, artifact, customized, options.Mode, device, outputPath));
+                return 0;
+            }
+            var console = CliConsole.Current();
+            console.MarkupLineInterpolated($"Customized {UntrustedText.Escape(Path.GetFileName(modelPath))} from {count} example{(count == 1 ? "" : "s")} with pool {UntrustedText.Escape(Path.GetFileName(poolPath))} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
             console.Write(AlphaTable(artifact, customized));
-            console.WriteLine(Timings(customized, customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)"));
+            console.WriteLine(Timings(customized, UntrustedText.Escape(device)));
             if (outputPath is not null)
             {
-                LoraAdapterGguf.WriteFile(customized.Adapter!, outputPath);
                 console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath)}: rank {customized.Adapter!.UniformRank}, {customized.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
             }
             return 0;
         });
         return command;
+    }
+
+    private static JsonObject ToJson(string model, string pool, int examples, AdapterPoolArtifact artifact, CustomizationResult result,
+                                     CustomizationMode mode, string device, string? output)
+    {
+        var t = result.Timings;
+        return new JsonObject
+        {
+            ["model"] = Path.GetFullPath(model),
+            ["pool"] = Path.GetFullPath(pool),
+            ["examples"] = examples,
+            ["signal"] = artifact.Signal.ToString().ToLowerInvariant(),
+            ["mode"] = AlphaCommandOptions.Name(mode),
+            ["adapters"] = JsonOutput.Array(Enumerable.Range(0, artifact.Count), i => new JsonObject
+            {
+                ["index"] = i,
+                ["name"] = artifact.AdapterNames[i],
+                ["similarity"] = result.Similarities.Length > i && double.IsFinite(result.Similarities[i]) ? result.Similarities[i] : null,
+                ["alpha"] = result.Alpha[i],
+            }),
+            ["blended"] = JsonOutput.Array(result.Blended, b => JsonValue.Create(b)),
+            ["device"] = device,
+            ["milliseconds"] = new JsonObject
+            {
+                ["embed"] = t.Embed.TotalMilliseconds,
+                ["alpha"] = t.Alpha.TotalMilliseconds,
+                ["blend"] = t.Blend.TotalMilliseconds,
+                ["swap"] = t.Swap.TotalMilliseconds,
+                ["total"] = t.Total.TotalMilliseconds,
+            },
+            ["output"] = output is null ? null : Path.GetFullPath(output),
+            ["rank"] = result.Adapter?.UniformRank,
+        };
     }
 
     /// <summary>alpha per base adapter as a bar, with the similarity it came from.</summary>
@@ -92,7 +134,7 @@ internal static class CustomizeCommand
         {
             var a = result.Alpha[i];
             var bar = new string('█', (int)Math.Round(a * 30));
-            table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(pool.AdapterNames[i]),
+            table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(UntrustedText.Escape(pool.AdapterNames[i])),
                 result.Similarities.Length > i && double.IsFinite(result.Similarities[i]) ? result.Similarities[i].ToString("F4", CultureInfo.InvariantCulture) : "-",
                 a.ToString("F3", CultureInfo.InvariantCulture), $"[green]{bar}[/]");
         }
