@@ -135,6 +135,16 @@ public class CliConventionsTests : TempFolderTest
     }
 
     [Test]
+    public void AFailureQuotingControlCharactersIsOneEscapedLine()
+    {
+        var command = new Command("fail");
+        command.SetAction((Func<ParseResult, int>)(_ => throw new InvalidDataException("key 'a\u001b]0;x\u0007\nb' is bad")));
+        var (code, _, stderr) = CliRunner.Run(command, "fail");
+        Assert.That(code, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(stderr, Is.EqualTo($"crayon: key 'a\\x1b]0;x\\x07 b' is bad{Environment.NewLine}"));
+    }
+
+    [Test]
     public void UntrustedTextEscapesControlAndBidiCharactersOnly()
     {
         Assert.That(UntrustedText.Escape("a\u001b[31mb\u0007\u009b\u202e\tz é"), Is.EqualTo("a\\x1b[31mb\\x07\\x9b\\u202e\\tz é"));

@@ -117,4 +117,20 @@ public class JsonOutputTests : TempFolderTest
         Assert.That(document.RootElement.GetProperty("clusters").GetArrayLength(), Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("Building a pool of 2 rank-2 adapters"));
     }
+
+    [Test]
+    public void TrainLoraFullAndExtract()
+    {
+        File.WriteAllLines(PathIn("train.jsonl"), File.ReadLines(TestData.Require("qa/siqa/train.jsonl")).Take(8));
+        string[] common = ["--model", TrainingFixture.Model, "--data", PathIn("train.jsonl"), "--epochs", "1", "--window", "64"];
+        var lora = Json(TrainCommand.Create(), ["train", "lora", .. common, "--rank", "2", "-o", PathIn("adapter.gguf")]);
+        Assert.That(lora.GetProperty("rank").GetInt32(), Is.EqualTo(2));
+        Assert.That(lora.GetProperty("epochLosses").GetArrayLength(), Is.EqualTo(1));
+
+        var full = Json(TrainCommand.Create(), ["train", "full", .. common, "--targets", "attn_q", "-o", PathIn("tuned.gguf")]);
+        Assert.That(full.GetProperty("targets").GetString(), Is.EqualTo("attn_q"));
+
+        var extracted = Json(TrainCommand.Create(), "train", "extract", "--base", TrainingFixture.Model, "--tuned", PathIn("tuned.gguf"), "--rank", "3", "-o", PathIn("x.gguf"));
+        Assert.That(extracted.GetProperty("pairs").GetInt32(), Is.EqualTo(5));
+    }
 }
