@@ -25,4 +25,4 @@ rm -rf "$dest"; mkdir -p "$dest"
 git --git-dir="$work/src.git" archive release include/llama.h ggml/include | tar -x -C "$work"
 cp "$work/include/llama.h" "$work"/ggml/include/*.h "$dest/"
 echo "$pin" > "$stamp"
-echo "setup: llama.cpp $LLAMA_CPP_RELEASE headers in ${dest#$root/}"
+echo "setup: llama.cpp $LLAMA_CPP_RELEASE headers in ${dest#$root/}" >&2

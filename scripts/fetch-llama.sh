@@ -23,5 +23,5 @@ cp "$work"/package/bins/linux-x64-vulkan/*.so "$dest/"
 rm -f "$dest/llama-addon.node"
 cp "$work"/package/bins/linux-x64-vulkan/_nlcBuildMetadata.json "$dest/build-metadata.json"
 echo "$pin" > "$stamp"
-echo "setup: llama.cpp $LLAMA_CPP_RELEASE libraries in ${dest#$root/}"
+echo "setup: llama.cpp $LLAMA_CPP_RELEASE libraries in ${dest#$root/}" >&2
 "$root/scripts/fetch-llama-headers.sh"

@@ -57,5 +57,5 @@ cmake -S "$root" -B "$root/build/native" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build/native" --parallel "$(nproc)" >/dev/null
 cmake --install "$root/build/native" --prefix "$root/artifacts" >/dev/null
 log "building .NET solution ($config)"
-dotnet build "$root/Crayon.sln" -c "$config" -nologo -clp:ErrorsOnly -v:q >&2
+dotnet build "$root/Crayon.sln" -c "$config" -nologo "-clp:ErrorsOnly;NoSummary" -v:q >&2
 touch "$stamp"

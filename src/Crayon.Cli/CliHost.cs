@@ -1,33 +1,46 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 namespace Crayon.Cli;
 
 /// <summary>
-/// Runs the command tree and turns failures into one clear line on stderr and exit code 1:
-/// bad input is reported by what it names (file, field, limit), never with a stack trace.
-/// Set CRAYON_DEBUG=1 to see the full exception.
+/// Runs the command tree: usage errors exit 2 (one line each on stderr, and where to find help), failures exit 1
+/// with one clear line naming the file, field or limit (never a stack trace), Ctrl+C exits 130.
+/// Set CRAYON_DEBUG=1 to see a failure's full exception.
 /// </summary>
 public static class CliHost
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        EnvironmentHelp.AddTo(root);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction) return ReportUsageErrors(parse);
         try
         {
+            // System.CommandLine turns SIGINT/SIGTERM into the cancellation of an asynchronous action's token (and
+            // returns 130 if the action does not stop within its timeout); a synchronous action ends with the signal.
             var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await root.Parse(args).InvokeAsync(config, cancel.Token);
+            return await parse.InvokeAsync(config);
         }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("crayon: cancelled");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
-            if (Environment.GetEnvironmentVariable("CRAYON_DEBUG") == "1") Console.Error.WriteLine(e);
+            if (Environment.GetEnvironmentVariable(EnvironmentHelp.Debug) == "1") Console.Error.WriteLine(e);
             else Console.Error.WriteLine($"crayon: {Describe(e)}");
-            return 1;
+            return ExitCodes.Failure;
         }
+    }
+
+    private static int ReportUsageErrors(ParseResult parse)
+    {
+        foreach (var error in parse.Errors) Console.Error.WriteLine($"crayon: {OneLine(error.Message)}");
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) names.Insert(0, r.Command.Name);
+        Console.Error.WriteLine($"Run '{string.Join(' ', names.Prepend("crayon"))} --help' for usage.");
+        return ExitCodes.Usage;
     }
 
     private static string Describe(Exception e)
@@ -35,8 +48,12 @@ public static class CliHost
         var text = e.Message;
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
             if (!text.Contains(inner.Message, StringComparison.Ordinal)) text += $" ({inner.Message})";
-        // ArgumentOutOfRangeException appends "\nActual value was ..." (and a message may quote a multi-line one):
-        // the error stays one line so a log or a script reading stderr sees all of it.
-        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return OneLine(text);
     }
+
+    // ArgumentOutOfRangeException appends "\nActual value was ..." (and a message may quote a multi-line one): the
+    // error stays one line so a log or a script reading stderr sees all of it; control characters a message quotes
+    // from a file (a GGUF key, a server's reply) are written escaped, never sent to the terminal.
+    private static string OneLine(string text) =>
+        UntrustedText.Escape(string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 }

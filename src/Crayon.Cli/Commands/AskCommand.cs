@@ -126,7 +126,7 @@ internal static class AskCommand
             {
                 var answer = await client.GenerateAsync(text, result.GetValue(maxTokens), cancellationToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{answer.Source.Describe()}] \"{text}\" → \"{answer.Text.Trim()}\" ({answer.TotalTime.TotalMilliseconds:0.#} ms, {answer.BytesSent} B sent)\n    why: {answer.Why}"));
+                    $"[{answer.Source.Describe()}] \"{UntrustedText.Escape(text)}\" → \"{UntrustedText.Escape(answer.Text.Trim())}\" ({answer.TotalTime.TotalMilliseconds:0.#} ms, {answer.BytesSent} B sent)\n    why: {answer.Why}"));
                 records.Add(Record(text, answer.Source.Describe(), answer.Text, answer.Why, answer.TotalTime, answer.BytesSent, null));
             }
             if (items.Count > 0)
@@ -155,7 +155,7 @@ internal static class AskCommand
             : throw new ArgumentException($"--server '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/)");
 
     private static string Line(HybridAnswer a, double credit) => string.Create(CultureInfo.InvariantCulture,
-        $"[{a.Where}] {a.Key}: \"{a.AnswerText.Trim()}\"{(credit == 1 ? " (correct)" : credit == 0 ? " (wrong)" : "")} " +
+        $"[{a.Where}] {UntrustedText.Escape(a.Key)}: \"{UntrustedText.Escape(a.AnswerText.Trim())}\"{(credit == 1 ? " (correct)" : credit == 0 ? " (wrong)" : "")} " +
         $"({a.TotalTime.TotalMilliseconds:0.#} ms, {a.BytesSent} B sent)\n    why: {a.Why}");
 
     private static string Record(string key, string where, string answer, string why, TimeSpan time, long bytes, double? credit)

@@ -67,7 +67,7 @@ internal static class BenchCustomizeCommand
             var jsonPath = result.GetValue(json)!;
             if (result.GetValue(ablation))
             {
-                var (rows, summary) = StepProgress.Run(console, progress =>
+                var (rows, summary) = StepProgress.Run(CliConsole.Error(), progress =>
                     CustomizeAblation.Run(modelPath, settings, CustomizeAblation.DefaultGrid(settings.Signal), result.GetValue(validation), progress, cancellation: cancellation));
                 console.Write(AblationReport.Table(summary));
                 AblationReport.WriteJson(jsonPath, settings, rows, summary);
@@ -76,7 +76,7 @@ internal static class BenchCustomizeCommand
                 return Task.FromResult(0);
             }
 
-            var outcome = StepProgress.Run(console, progress => CustomizeBenchmark.Run(modelPath, settings, progress, cancellation: cancellation));
+            var outcome = StepProgress.Run(CliConsole.Error(), progress => CustomizeBenchmark.Run(modelPath, settings, progress, cancellation: cancellation));
             BenchmarkTables.Write(console, outcome.Records);
             foreach (var (rank, kValue) in outcome.Records.Select(x => (x.Rank, x.K)).Distinct())
                 console.MarkupLineInterpolated($"rank {rank}, K {kValue}: Crayon's NLL is below both base and uniform on {outcome.WinShare(rank, kValue):P0} of the tasks");

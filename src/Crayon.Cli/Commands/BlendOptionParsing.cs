@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.CommandLine;
 using Crayon.Blending;
 
 namespace Crayon.Cli.Commands;
@@ -6,13 +7,14 @@ namespace Crayon.Cli.Commands;
 /// <summary>Parsing of the blend-related option values shared by `crayon blend` and `crayon bench blend`.</summary>
 internal static class BlendOptionParsing
 {
-    /// <summary>A comma-separated list; a bad element is reported with the option's name.</summary>
+    /// <summary>A comma-separated list; a bad or empty element ("1,,2") is reported with the option's name and position.</summary>
     public static T[] List<T>(string text, string option, Func<string, T> parse)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new ArgumentException($"{option} is empty");
-        return parts.Select(p =>
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.All(p => p.Length == 0)) throw new ArgumentException($"{option} is empty");
+        return parts.Select((p, i) =>
         {
+            if (p.Length == 0) throw new ArgumentException($"{option}: value {i + 1} of {parts.Length} is empty (in '{text}')");
             try
             {
                 return parse(p);
@@ -30,6 +32,24 @@ internal static class BlendOptionParsing
 
     public static float[] Weights(string text, string option) =>
         List(text, option, s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture));
+
+    /// <summary>Checks a comma-separated option while parsing, so that a malformed list is a usage error (exit 2).</summary>
+    public static Option<string> ValidatedList<T>(this Option<string> option, Func<string, string, T[]> parse)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not { } text) return;
+            try
+            {
+                parse(text, result.IdentifierToken?.Value ?? option.Name);
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        return option;
+    }
 
     public static BlendBackend Backend(string text, string option, bool allowAuto = false) => text.ToLowerInvariant() switch
     {

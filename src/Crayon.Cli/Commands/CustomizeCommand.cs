@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Crayon.Adapters;
 using Crayon.Customization;
 using Crayon.Llama;
@@ -34,6 +35,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var jsonOption = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {
             pool, model, examples, embeddings, output,
@@ -41,6 +43,7 @@ internal static class CustomizeCommand
         alpha.AddTo(command);
         command.Add(signal);
         command.Add(backend);
+        command.Add(jsonOption);
         command.SetAction(result =>
         {
             var examplesPaths = result.GetValue(examples) ?? [];
@@ -71,23 +74,42 @@ internal static class CustomizeCommand
             using var loaded = LlamaModel.Load(modelPath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
             using var customizer = new Customizer(loaded, PoolModelIdentity.Of(modelPath), artifact, options);
             using var context = loaded.CreateContext(new LlamaContextOptions { Threads = 1 });
-            var console = CliConsole.Current();
+            var device = customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)";
             var runs = embedded is not null
                 ? [(embeddingsPath!, embedded.Vectors.Count, (Func<CustomizationResult>)(() => customizer.Apply(customizer.Compute(embedded, embeddingsPath!), context)))]
                 : examplesPaths.Zip(exampleSets, (path, set) => (path, set.Count, (Func<CustomizationResult>)(() => customizer.Customize(set, context)))).ToArray();
-            CustomizationResult? last = null;
+            var done = new List<(string Source, int Count, CustomizationResult Result)>();
+            var json = result.GetValue(jsonOption);
+            var console = CliConsole.Current();
             foreach (var (source, count, customize) in runs)
             {
-                last = customize();
-                console.MarkupLineInterpolated($"Customized {Path.GetFileName(modelPath)} from {count} example{(count == 1 ? "" : "s")} ({Path.GetFileName(source)}) with pool {Path.GetFileName(poolPath)} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
-                console.Write(AlphaTable(artifact, last));
-                console.WriteLine(Timings(last, customizer.BlendDevice?.ToString() ?? "no blend (runtime mix)"));
+                var customized = customize();
+                done.Add((source, count, customized));
+                if (json) continue;
+                console.MarkupLineInterpolated($"Customized {UntrustedText.Escape(Path.GetFileName(modelPath))} from {count} example{(count == 1 ? "" : "s")} ({UntrustedText.Escape(Path.GetFileName(source))}) with pool {UntrustedText.Escape(Path.GetFileName(poolPath))} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
+                console.Write(AlphaTable(artifact, customized));
+                console.WriteLine(Timings(customized, UntrustedText.Escape(device)));
             }
-            if (outputPath is not null)
+            var last = done[^1];
+            var adapter = outputPath is null ? null : customizer.BlendToHost(last.Result.Alpha);
+            if (adapter is not null) LoraAdapterGguf.WriteFile(adapter, outputPath!);
+            if (json)
             {
-                var adapter = customizer.BlendToHost(last!.Alpha);
-                LoraAdapterGguf.WriteFile(adapter, outputPath);
-                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath)}: rank {adapter.UniformRank}, {last.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
+                var document = ToJson(modelPath, poolPath, last.Count, artifact, last.Result, options.Mode, device, outputPath, adapter?.UniformRank);
+                document["customizations"] = JsonOutput.Array(done, d => new JsonObject
+                {
+                    ["examples_file"] = Path.GetFullPath(d.Source),
+                    ["examples"] = d.Count,
+                    ["swap"] = SwapName(d.Result.Swap),
+                    ["alpha_to_live_ms"] = d.Result.Timings.AlphaToLive.TotalMilliseconds,
+                    ["total_ms"] = d.Result.Timings.Total.TotalMilliseconds,
+                });
+                JsonOutput.Write(document);
+                return 0;
+            }
+            if (adapter is not null)
+            {
+                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath!)}: rank {adapter.UniformRank}, {last.Result.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
             }
             return 0;
         });
@@ -100,6 +122,41 @@ internal static class CustomizeCommand
             ? QaJsonlReader.ReadFile(path, QaReaderLimits.UserExamples).AsExamples()
             : ExampleTextFile.Read(path);
 
+    private static JsonObject ToJson(string model, string pool, int examples, AdapterPoolArtifact artifact, CustomizationResult result,
+                                     CustomizationMode mode, string device, string? output, int? rank)
+    {
+        var t = result.Timings;
+        return new JsonObject
+        {
+            ["model"] = Path.GetFullPath(model),
+            ["pool"] = Path.GetFullPath(pool),
+            ["examples"] = examples,
+            ["signal"] = artifact.Signal.ToString().ToLowerInvariant(),
+            ["mode"] = AlphaCommandOptions.Name(mode),
+            ["adapters"] = JsonOutput.Array(Enumerable.Range(0, artifact.Count), i => new JsonObject
+            {
+                ["index"] = i,
+                ["name"] = artifact.AdapterNames[i],
+                ["similarity"] = result.Similarities.Length > i && double.IsFinite(result.Similarities[i]) ? result.Similarities[i] : null,
+                ["alpha"] = result.Alpha[i],
+            }),
+            ["blended"] = JsonOutput.Array(result.Blended, b => JsonValue.Create(b)),
+            ["device"] = device,
+            ["milliseconds"] = new JsonObject
+            {
+                ["embed"] = t.Embed.TotalMilliseconds,
+                ["alpha"] = t.Alpha.TotalMilliseconds,
+                ["blend"] = t.Blend.TotalMilliseconds,
+                ["swap"] = t.Swap.TotalMilliseconds,
+                ["total"] = t.Total.TotalMilliseconds,
+                ["alpha_to_live"] = t.AlphaToLive.TotalMilliseconds,
+            },
+            ["output"] = output is null ? null : Path.GetFullPath(output),
+            ["rank"] = rank,
+            ["swap"] = SwapName(result.Swap),
+        };
+    }
+
     /// <summary>alpha per base adapter as a bar, with the similarity it came from.</summary>
     internal static Table AlphaTable(AdapterPoolArtifact pool, CustomizationResult result)
     {
@@ -108,7 +165,7 @@ internal static class CustomizeCommand
         {
             var a = result.Alpha[i];
             var bar = new string('█', (int)Math.Round(a * 30));
-            table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(pool.AdapterNames[i]),
+            table.AddRow(i.ToString(CultureInfo.InvariantCulture), Markup.Escape(UntrustedText.Escape(pool.AdapterNames[i])),
                 result.Similarities.Length > i && double.IsFinite(result.Similarities[i]) ? result.Similarities[i].ToString("F4", CultureInfo.InvariantCulture) : "-",
                 a.ToString("F3", CultureInfo.InvariantCulture), $"[green]{bar}[/]");
         }
@@ -132,4 +189,12 @@ internal static class CustomizeCommand
         };
         return $"embed {Ms(t.Embed)}, alpha {Ms(t.Alpha)}, blend {Ms(t.Blend)} ({device}{kernel}), swap {Ms(t.Swap)} ({swap}): total {Ms(t.Total)}; alpha to live {Ms(t.AlphaToLive)}";
     }
+
+    private static string SwapName(SwapKind swap) => swap switch
+    {
+        SwapKind.InPlace => "in_place",
+        SwapKind.Loaded => "loaded",
+        SwapKind.RuntimeMix => "runtime_mix",
+        _ => throw new ArgumentOutOfRangeException(nameof(swap), swap, "unknown swap kind"),
+    };
 }

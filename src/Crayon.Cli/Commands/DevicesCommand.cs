@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Crayon.Blending;
 using Spectre.Console;
 
@@ -9,10 +10,12 @@ public static class DevicesCommand
 {
     public static Command Create()
     {
-        var command = new Command("devices", "List the devices that can blend (Vulkan and the CPU path) and the one chosen automatically");
-        command.SetAction(_ =>
+        var json = JsonOutput.CreateOption();
+        var command = new Command("devices", "List the devices that can blend (Vulkan and the CPU path) and the one chosen automatically") { json };
+        command.SetAction(result =>
         {
-            Render(CliConsole.Current());
+            if (result.GetValue(json)) JsonOutput.Write(ToJson());
+            else Render(CliConsole.Current());
             return 0;
         });
         return command;
@@ -28,20 +31,48 @@ public static class DevicesCommand
         foreach (var d in devices)
         {
             var chosen = backend == BlendBackend.Vulkan && index == d.Index;
-            table.AddRow(chosen ? "[green]auto[/]" : "", d.Index.ToString(), Markup.Escape(d.Name), Describe(d), Gib(d.MemoryBytes),
+            table.AddRow(chosen ? "[green]auto[/]" : "", d.Index.ToString(), Markup.Escape(UntrustedText.Escape(d.Name)), Describe(d), Gib(d.MemoryBytes),
                          Markup.Escape(Features(d)));
             drivers.Add($"{d.Index}: Vulkan {d.ApiVersion}, {d.Driver}");
         }
         var cpu = cpuBlender.Device;
-        table.AddRow(backend == BlendBackend.Cpu ? "[green]auto[/]" : "", "cpu", Markup.Escape(cpu.Name), "CPU path", Gib(cpu.MemoryBytes),
+        table.AddRow(backend == BlendBackend.Cpu ? "[green]auto[/]" : "", "cpu", Markup.Escape(UntrustedText.Escape(cpu.Name)), "CPU path", Gib(cpu.MemoryBytes),
                      Markup.Escape(Features(cpu)));
         drivers.Add($"cpu: {cpu.Driver}, {cpu.Threads} threads");
         console.Write(table);
-        foreach (var line in drivers) console.MarkupLine(Markup.Escape("  " + line));
+        foreach (var line in drivers) console.MarkupLine(Markup.Escape("  " + UntrustedText.Escape(line)));
         console.MarkupLine(devices.Count == 0
             ? "No Vulkan device: blends run on the CPU path."
             : "Blending commands take [bold]--device <index|name>[/] to pick another Vulkan device.");
     }
+
+    private static JsonObject ToJson()
+    {
+        var devices = BlendDevices.List();
+        var (backend, index) = BlendDevices.Choose();
+        using var cpuBlender = Blender.Create(new BlenderOptions { Backend = BlendBackend.Cpu });
+        return new JsonObject
+        {
+            ["vulkan"] = JsonOutput.Array(devices, d => ToJson(d, backend == BlendBackend.Vulkan && index == d.Index)),
+            ["cpu"] = ToJson(cpuBlender.Device, backend == BlendBackend.Cpu),
+            ["auto"] = backend == BlendBackend.Cpu ? "cpu" : index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static JsonObject ToJson(BlendDevice d, bool chosen) => new()
+    {
+        ["index"] = d.Backend == BlendBackend.Cpu ? "cpu" : JsonValue.Create(d.Index),
+        ["name"] = d.Name,
+        ["type"] = d.Type.ToString(),
+        ["usable"] = d.Usable,
+        ["auto"] = chosen,
+        ["memoryBytes"] = d.MemoryBytes,
+        ["apiVersion"] = d.ApiVersion,
+        ["driver"] = d.Driver,
+        ["subgroupSize"] = d.SubgroupSize,
+        ["threads"] = d.Threads,
+        ["features"] = JsonOutput.Array(d.Features, f => JsonValue.Create(f)),
+    };
 
     private static string Describe(BlendDevice d) => d.Usable ? d.Type.ToString() : $"{d.Type} (not usable)";
 

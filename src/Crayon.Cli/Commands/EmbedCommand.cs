@@ -1,6 +1,7 @@
 using Crayon.Evaluation;
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Crayon.Customization;
 using Crayon.Llama;
 using Crayon.Pool;
@@ -26,7 +27,8 @@ internal static class EmbedCommand
         };
         var examples = new Option<string?>("--examples") { Description = "embed a QA JSONL file of user examples instead (written with --output)" };
         var output = new Option<string?>("--output", "-o") { Description = "with --examples: the embeddings file to write (JSON)" };
-        var command = new Command("embed", "Embed a text, or a user's examples, with the model itself") { text, signal, examples, output };
+        var json = JsonOutput.CreateOption();
+        var command = new Command("embed", "Embed a text, or a user's examples, with the model itself") { text, signal, examples, output, json };
         llama.AddTo(command);
         command.SetAction(result =>
         {
@@ -42,12 +44,30 @@ internal static class EmbedCommand
                 using var embedder = new ExampleEmbedder(loaded, kind);
                 var embedded = new ExampleEmbeddings(PoolModelIdentity.Of(result.GetValue(llama.Model)!), kind, embedder.EmbedAll(items.AsExamples().Select(e => e.Prompt).ToArray()));
                 ExampleEmbeddingsFile.Write(path, embedded);
-                Console.WriteLine($"wrote {path}: {items.Count} example(s), {embedded.Dimension} values each ({kind.ToString().ToLowerInvariant()} signal)");
+                if (result.GetValue(json))
+                    JsonOutput.Write(new JsonObject
+                    {
+                        ["output"] = Path.GetFullPath(path),
+                        ["examples"] = items.Count,
+                        ["dimension"] = embedded.Dimension,
+                        ["signal"] = kind.ToString().ToLowerInvariant(),
+                    });
+                else Console.WriteLine($"wrote {path}: {items.Count} example(s), {embedded.Dimension} values each ({kind.ToString().ToLowerInvariant()} signal)");
                 return 0;
             }
             using var model = llama.LoadModel(result);
             using var plain = new LlamaEmbedder(model, llama.ContextOptions(result));
             var vector = plain.Embed(input!, kind);
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(new JsonObject
+                {
+                    ["signal"] = kind.ToString().ToLowerInvariant(),
+                    ["dimension"] = vector.Length,
+                    ["embedding"] = JsonOutput.Array(vector, v => JsonValue.Create(v)),
+                });
+                return 0;
+            }
             Console.WriteLine("[" + string.Join(",", vector.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]");
             return 0;
         });

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Crayon.Cli.Commands;
 
-/// <summary>The options every command that runs a model shares: model, adapters, backend, context, library folder.</summary>
+/// <summary>
+/// The options every command that runs a model shares: model, adapters, backend, context, library folder. llama.cpp's
+/// own spellings (-ngl, -c/--ctx-size, -t, --lora-scaled FILE S) are aliases, except where a command already uses the
+/// short name for something else (score's -c is a choice).
+/// </summary>
 internal sealed class LlamaCommandOptions
 {
     public Option<string> Model { get; } = new("--model", "-m") { Description = "GGUF model file", Required = true };
@@ -19,9 +23,25 @@ internal sealed class LlamaCommandOptions
         Description = "auto (Vulkan if there is a device, else CPU), cpu or vulkan. Without a GPU, Vulkan runs on lavapipe when GGML_VK_VISIBLE_DEVICES=0",
         DefaultValueFactory = _ => "auto",
     };
-    public Option<int> GpuLayers { get; } = new("--gpu-layers") { Description = "layers to offload to the device (-1: all)", DefaultValueFactory = _ => -1 };
-    public Option<int> ContextLength { get; } = new("--ctx") { Description = "context length in tokens", DefaultValueFactory = _ => 2048 };
-    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (0: one per core)", DefaultValueFactory = _ => 0 };
+    public Option<string[]> LoraScaled { get; } = new("--lora-scaled")
+    {
+        Description = "llama.cpp's form: --lora-scaled FILE SCALE; repeat for several",
+        Arity = new ArgumentArity(2, 2),
+        AllowMultipleArgumentsPerToken = true,
+        HelpName = "FILE SCALE",
+    };
+    public Option<int> GpuLayers { get; } = new Option<int>("--gpu-layers", "-ngl", "--n-gpu-layers")
+    {
+        Description = "layers to offload to the device (-1: all)", DefaultValueFactory = _ => -1,
+    }.AtLeast(-1);
+    public Option<int> ContextLength { get; } = new Option<int>("--ctx", "-c", "--ctx-size")
+    {
+        Description = "context length in tokens", DefaultValueFactory = _ => 2048,
+    }.AtLeast(1);
+    public Option<int> Threads { get; } = new Option<int>("--threads", "-t")
+    {
+        Description = "CPU threads (0: one per core)", DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
     public Option<string?> LibraryDirectory { get; } = new("--llama-lib")
     {
         Description = "folder of the llama.cpp build to use (default: $CRAYON_LLAMA_LIB_DIR, else the pinned build fetched by setup)",
@@ -31,8 +51,13 @@ internal sealed class LlamaCommandOptions
     /// <param name="adapters">false for commands that take no --lora (e.g. serve).</param>
     public void AddTo(Command command, bool adapters = true)
     {
-        foreach (var option in new Option[] { Model, Lora, Backend, GpuLayers, ContextLength, Threads, LibraryDirectory, Verbose })
-            if (adapters || option != Lora) command.Add(option);
+        var taken = command.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var option in new Option[] { Model, Lora, LoraScaled, Backend, GpuLayers, ContextLength, Threads, LibraryDirectory, Verbose })
+        {
+            if (!adapters && (option == Lora || option == LoraScaled)) continue;
+            foreach (var alias in option.Aliases.Where(taken.Contains).ToList()) option.Aliases.Remove(alias);
+            command.Add(option);
+        }
     }
 
     public LlamaContextOptions ContextOptions(ParseResult result) => new()
@@ -73,9 +98,8 @@ internal sealed class LlamaCommandOptions
         try
         {
             var entries = new List<(LlamaAdapter, float)>();
-            foreach (var spec in result.GetValue(Lora) ?? [])
+            foreach (var (path, scale) in Adapters(result))
             {
-                var (path, scale) = ParseLora(spec);
                 var adapter = LlamaAdapter.Load(context.Model, path);
                 loaded.Add(adapter);
                 entries.Add((adapter, scale));
@@ -88,15 +112,30 @@ internal sealed class LlamaCommandOptions
         }
     }
 
-    /// <summary>"a.gguf" or "a.gguf:0.5" (a scale is recognised only when the part after the last ':' is a number).</summary>
+    /// <summary>Every adapter of --lora FILE[:S] and --lora-scaled FILE S, in that order.</summary>
+    public IEnumerable<(string Path, float Scale)> Adapters(ParseResult result)
+    {
+        foreach (var spec in result.GetValue(Lora) ?? []) yield return ParseLora(spec);
+        var scaled = result.GetValue(LoraScaled) ?? [];
+        for (var i = 0; i + 1 < scaled.Length; i += 2) yield return (scaled[i], ParseScale(scaled[i + 1], $"--lora-scaled {scaled[i]}"));
+    }
+
+    /// <summary>
+    /// "a.gguf" or "a.gguf:0.5". A file whose own name holds the ':' wins; otherwise the part after the last ':' is
+    /// the scale and must be a finite number (so "a.gguf:inf" is refused for its scale, not as a missing file).
+    /// </summary>
     internal static (string Path, float Scale) ParseLora(string spec)
     {
         var colon = spec.LastIndexOf(':');
-        if (colon > 0 && float.TryParse(spec[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var scale))
-        {
-            if (!float.IsFinite(scale)) throw new ArgumentException($"--lora '{spec}': the scale must be a finite number");
-            return (spec[..colon], scale);
-        }
-        return (spec, 1f);
+        if (colon <= 0 || File.Exists(spec)) return (spec, 1f);
+        var suffix = spec[(colon + 1)..];
+        if (suffix.Contains('/')) return (spec, 1f); // a path with a ':' in a folder name
+        return (spec[..colon], ParseScale(suffix, $"--lora '{spec}'"));
+    }
+
+    private static float ParseScale(string text, string what)
+    {
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && float.IsFinite(scale)) return scale;
+        throw new ArgumentException($"{what}: the scale '{text}' is not a finite number");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Crayon.Llama;
 using Crayon.Pool.Building;
 using Crayon.Tasks;
@@ -33,9 +34,10 @@ internal static class PoolBuildCommand
         var perTask = new Option<int>("--per-task-cap") { Description = "at most this many train items from each named task (0: all)", DefaultValueFactory = _ => TaskSampler.DefaultMixturePerTaskCap };
         var minCluster = new Option<int>("--min-cluster") { Description = "clusters smaller than this train on their nearest other examples too, up to this many", DefaultValueFactory = _ => 32 };
         var resume = new Option<bool>("--resume") { Description = "continue an interrupted build (its work folder '<output>.build') if its settings match" };
-        var command = new Command("build", "Embed training examples, cluster them and train one LoRA per cluster into a pool file")
+        var json = JsonOutput.CreateOption();
+        var command = new Command("build", "Embed training examples, cluster them and train one LoRA per cluster into a pool file (progress on stderr)")
         {
-            model, data, adapters, rank, output, signal, seed, epochs, lr, perTask, minCluster, resume,
+            model, data, adapters, rank, output, signal, seed, epochs, lr, perTask, minCluster, resume, json,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -64,10 +66,17 @@ internal static class PoolBuildCommand
             var path = result.GetValue(output)!;
             OutputFolder.EnsureExists(path, "--output");
             var trainingData = PoolDataOption.Load(result.GetValue(data)!, settings.Seed, cap == 0 ? int.MaxValue : cap);
-            var console = CliConsole.Current();
-            console.MarkupLineInterpolated($"Building a pool of {settings.Adapters} rank-{settings.Rank} adapters from {trainingData.Examples.Count:N0} examples ({string.Join(", ", trainingData.TaskCounts.Select(t => $"{t.Task} {t.Count}"))})");
-            var built = PoolBuildProgressBar.Run(console, progress => PoolBuilder.Build(result.GetValue(model)!, trainingData, settings, path,
+            // Progress goes to stderr, so that stdout (redirected to a file or piped) holds only the result.
+            var progressConsole = CliConsole.Error();
+            progressConsole.MarkupLineInterpolated($"Building a pool of {settings.Adapters} rank-{settings.Rank} adapters from {trainingData.Examples.Count:N0} examples ({string.Join(", ", trainingData.TaskCounts.Select(t => $"{t.Task} {t.Count}"))})");
+            var built = PoolBuildProgressBar.Run(progressConsole, progress => PoolBuilder.Build(result.GetValue(model)!, trainingData, settings, path,
                 new PoolBuildRun { Resume = result.GetValue(resume), Progress = progress, Cancellation = cancellation }));
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(ToJson(path, built));
+                return Task.FromResult(0);
+            }
+            var console = CliConsole.Current();
             console.Write(ClusterTable(built));
             console.MarkupLineInterpolated(
                 $"Wrote {Path.GetFullPath(path)}: {built.Pool.Count} adapters, rank {built.Pool.Adapters.Rank}, {ExampleEmbeddingsName(built.Pool.Signal)} signal, settings {built.SettingsHash[..12]}… in {built.Elapsed.TotalSeconds:F1} s{(built.ResumedAdapters > 0 ? $" ({built.ResumedAdapters} adapters resumed)" : "")}");
@@ -83,6 +92,26 @@ internal static class PoolBuildCommand
     }
 
     private static string ExampleEmbeddingsName(EmbeddingSignal signal) => signal.ToString().ToLowerInvariant();
+
+    private static JsonObject ToJson(string path, PoolBuildResult built) => new()
+    {
+        ["output"] = Path.GetFullPath(path),
+        ["adapters"] = built.Pool.Count,
+        ["rank"] = built.Pool.Adapters.Rank,
+        ["signal"] = ExampleEmbeddingsName(built.Pool.Signal),
+        ["settingsHash"] = built.SettingsHash,
+        ["seconds"] = built.Elapsed.TotalSeconds,
+        ["resumedAdapters"] = built.ResumedAdapters,
+        ["clusters"] = JsonOutput.Array(built.Clusters, c => new JsonObject
+        {
+            ["index"] = c.Index,
+            ["adapter"] = c.Name,
+            ["examples"] = c.Members,
+            ["borrowed"] = c.TopUp,
+            ["purity"] = c.Purity,
+            ["tasks"] = JsonOutput.Array(c.Tasks, t => new JsonObject { ["task"] = t.Task, ["count"] = t.Count }),
+        }),
+    };
 
     internal static Table ClusterTable(PoolBuildResult built)
     {

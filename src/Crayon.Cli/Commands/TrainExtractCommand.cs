@@ -12,11 +12,12 @@ internal static class TrainExtractCommand
     {
         var baseModel = new Option<string>("--base") { Description = "the model before fine-tuning (GGUF)", Required = true };
         var tuned = new Option<string>("--tuned") { Description = "the fine-tuned model (GGUF, same tensors)", Required = true };
-        var rank = new Option<int>("--rank", "-r") { Description = "adapter rank", DefaultValueFactory = _ => 8 };
+        var rank = new Option<int>("--rank", "-r") { Description = "adapter rank", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var output = new Option<string>("--output", "-o") { Description = "adapter GGUF to write", Required = true };
+        var json = JsonOutput.CreateOption();
         var command = new Command("extract", "Extract a LoRA adapter (truncated SVD of the weight change) from a base and a fine-tuned model")
         {
-            baseModel, tuned, rank, output,
+            baseModel, tuned, rank, output, json,
         };
         command.SetAction(result =>
         {
@@ -24,6 +25,17 @@ internal static class TrainExtractCommand
             var before = GgufReader.ReadLayout(result.GetValue(baseModel)!);
             var adapter = LoraExtractor.Extract(deltas, result.GetValue(rank), before.Metadata.GetString(GgufKeys.Architecture));
             LoraAdapterGguf.WriteFile(adapter, result.GetValue(output)!);
+            if (result.GetValue(json))
+            {
+                JsonOutput.Write(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["output"] = Path.GetFullPath(result.GetValue(output)!),
+                    ["rank"] = adapter.UniformRank,
+                    ["pairs"] = adapter.Pairs.Count,
+                    ["changedMatrices"] = deltas.Count,
+                });
+                return 0;
+            }
             Console.WriteLine($"wrote {result.GetValue(output)}: rank {adapter.UniformRank}, {adapter.Pairs.Count} tensor pairs from {deltas.Count} changed matrices");
             return 0;
         });

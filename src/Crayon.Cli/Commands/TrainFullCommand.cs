@@ -17,9 +17,18 @@ internal static class TrainFullCommand
             var options = common.Options(result);
             var path = common.ModelPath(result);
             var texts = common.Texts(result, options);
-            var tuned = TrainingProgressBar.Run(AnsiConsole.Console, "fine-tune", progress => FineTuner.Run(path, texts, options, progress, cancellation));
+            var tuned = TrainingProgressBar.Run(CliConsole.Error(), "fine-tune", progress => FineTuner.Run(path, texts, options, progress, cancellation));
             var output = result.GetValue(common.Output)!;
             tuned.WriteModel(output);
+            if (result.GetValue(common.Json))
+            {
+                var json = TrainingCommandOptions.ToJson(tuned.Statistics);
+                json["output"] = Path.GetFullPath(output);
+                json["tensors"] = tuned.Tensors.Count;
+                json["targets"] = options.Targets.ToString();
+                JsonOutput.Write(json);
+                return Task.FromResult(0);
+            }
             Console.WriteLine(TrainingCommandOptions.Describe(tuned.Statistics));
             Console.WriteLine($"wrote {output}: {tuned.Tensors.Count} tensors trained ({options.Targets})");
             return Task.FromResult(0);

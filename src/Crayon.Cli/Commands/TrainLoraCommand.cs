@@ -34,10 +34,20 @@ internal static class TrainLoraCommand
             var measured = adapterRoute == AdapterRoute.ExtractedFromFineTune ? TrainingOptions.FineTuneDefaults : TrainingOptions.AdapterDefaultsFor(result.GetValue(rank));
             if (IsUnset(result, common.LearningRate)) options = options with { LearningRate = measured.LearningRate };
             if (IsUnset(result, common.Epochs)) options = options with { Epochs = measured.Epochs };
-            var trained = TrainingProgressBar.Run(AnsiConsole.Console, "lora",
+            var trained = TrainingProgressBar.Run(CliConsole.Error(), "lora",
                 progress => AdapterTrainer.Train(path, texts, result.GetValue(rank), options, adapterRoute, progress, cancellation));
             var output = result.GetValue(common.Output)!;
             LoraAdapterGguf.WriteFile(trained.Adapter, output);
+            if (result.GetValue(common.Json))
+            {
+                var json = TrainingCommandOptions.ToJson(trained.Statistics);
+                json["output"] = Path.GetFullPath(output);
+                json["rank"] = trained.Adapter.UniformRank;
+                json["pairs"] = trained.Adapter.Pairs.Count;
+                json["parameters"] = trained.Adapter.ParameterCount;
+                JsonOutput.Write(json);
+                return Task.FromResult(0);
+            }
             Console.WriteLine(TrainingCommandOptions.Describe(trained.Statistics));
             Console.WriteLine($"wrote {output}: rank {trained.Adapter.UniformRank}, {trained.Adapter.Pairs.Count} tensor pairs, {trained.Adapter.ParameterCount:N0} parameters");
             return Task.FromResult(0);

@@ -21,12 +21,13 @@ internal sealed class TrainingCommandOptions(TrainingOptions defaults)
     };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads (the result's bits depend on it)", DefaultValueFactory = _ => defaults.Threads };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "GGUF file to write", Required = true };
+    public Option<bool> Json { get; } = JsonOutput.CreateOption();
 
     public void AddTo(Command command)
     {
         command.Add(Model);
         Data.AddTo(command);
-        foreach (var option in new Option[] { Epochs, LearningRate, Window, Targets, Threads, Output })
+        foreach (var option in new Option[] { Epochs, LearningRate, Window, Targets, Threads, Output, Json })
             command.Add(option);
     }
 
@@ -57,4 +58,16 @@ internal sealed class TrainingCommandOptions(TrainingOptions defaults)
         $"{s.Texts} texts ({s.TruncatedTexts} cut to fit), {s.TextTokens:N0} tokens, {s.Steps} steps, {s.PaddingShare:P1} padding; " +
         $"loss by epoch {string.Join(" → ", s.EpochLosses.Select(l => l.ToString("F3", CultureInfo.InvariantCulture)))}; " +
         $"{s.TimePerEpoch.TotalSeconds:F1} s per epoch");
+
+    /// <summary>The training figures of Describe as JSON, for --json.</summary>
+    public static System.Text.Json.Nodes.JsonObject ToJson(TrainingStatistics s) => new()
+    {
+        ["texts"] = s.Texts,
+        ["truncatedTexts"] = s.TruncatedTexts,
+        ["tokens"] = s.TextTokens,
+        ["steps"] = s.Steps,
+        ["paddingShare"] = s.PaddingShare,
+        ["epochLosses"] = JsonOutput.Array(s.EpochLosses, l => System.Text.Json.Nodes.JsonValue.Create(l)),
+        ["secondsPerEpoch"] = s.TimePerEpoch.TotalSeconds,
+    };
 }
