@@ -41,9 +41,8 @@ public static class DevicesCommand
         drivers.Add($"cpu: {cpu.Driver}, {cpu.Threads} threads");
         console.Write(table);
         foreach (var line in drivers) console.MarkupLine(Markup.Escape("  " + UntrustedText.Escape(line)));
-        console.MarkupLine(devices.Count == 0
-            ? "No Vulkan device: blends run on the CPU path."
-            : "Blending commands take [bold]--device <index|name>[/] to pick another Vulkan device.");
+        console.MarkupLine(Markup.Escape("Automatic choice: " + UntrustedText.Escape(BlendDevices.WhyChosen(backend, index, devices)) + "."));
+        if (devices.Count > 0) console.MarkupLine("Blending commands take [bold]--device <index|name>[/] to pick another Vulkan device.");
     }
 
     private static JsonObject ToJson()
@@ -56,6 +55,7 @@ public static class DevicesCommand
             ["vulkan"] = JsonOutput.Array(devices, d => ToJson(d, backend == BlendBackend.Vulkan && index == d.Index)),
             ["cpu"] = ToJson(cpuBlender.Device, backend == BlendBackend.Cpu),
             ["auto"] = backend == BlendBackend.Cpu ? "cpu" : index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["why"] = BlendDevices.WhyChosen(backend, index, devices),
         };
     }
 

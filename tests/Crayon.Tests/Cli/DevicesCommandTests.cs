@@ -9,7 +9,7 @@ namespace Crayon.Tests.Cli;
 public class DevicesCommandTests
 {
     [Test]
-    public void TableListsLavapipeAndTheCpuPathAndMarksTheAutomaticChoice()
+    public void TableListsLavapipeAndTheCpuPathAndMarksTheCpuKernelsAsTheAutomaticChoice()
     {
         Backends.RequireVulkan();
         var console = new CapturedConsole();
@@ -19,8 +19,9 @@ public class DevicesCommandTests
         var device = BlendDevices.List().First(d => d.Usable);
         var rows = console.Text.Split('\n').Where(l => l.Contains('│')).ToArray();
         var deviceRow = rows.Single(l => l.Contains(device.Name[..8]));
-        Assert.That(deviceRow, Does.Contain("auto").And.Contain("Cpu").And.Contain("buffer-device-address").And.Contain("GiB"));
-        Assert.That(rows.Single(l => l.Contains("CPU path")), Does.Not.Contain("auto"));
+        Assert.That(deviceRow, Does.Not.Contain("auto").And.Contain("Cpu").And.Contain("buffer-device-address").And.Contain("GiB"));
+        Assert.That(rows.Single(l => l.Contains("CPU path")), Does.Contain("auto"), "lavapipe blends ~25x slower than Crayon's CPU kernels");
+        Assert.That(console.Text, Does.Contain("Automatic choice: the only usable Vulkan devices run on the CPU"));
         Assert.That(console.Text, Does.Contain($"{device.Index}: Vulkan {device.ApiVersion}, {device.Driver}"));
     }
 
