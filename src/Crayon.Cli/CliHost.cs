@@ -14,7 +14,9 @@ public static class CliHost
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         try
         {
-            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // ProcessTerminationTimeout null: System.CommandLine would otherwise end the process 2 s after
+            // SIGTERM/SIGINT (exit 143/130) while a command (serve draining its requests) still runs native work.
+            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await root.Parse(args).InvokeAsync(config, cancel.Token);
         }
         catch (OperationCanceledException)
