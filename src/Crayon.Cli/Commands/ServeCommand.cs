@@ -10,8 +10,10 @@ namespace Crayon.Cli.Commands;
 
 /// <summary>
 /// `crayon serve`: an OpenAI-compatible server over a GGUF model (/v1/completions, /v1/chat/completions,
-/// /v1/models, /health) that also blends adapter pools for devices (/v1/crayon/blend). Runs until Ctrl+C
-/// or SIGTERM, then drains: requests in flight finish within --drain-timeout, new ones get 503.
+/// /v1/embeddings, /v1/models, /health), with --lora adapters chosen per request as llama-server does
+/// (/lora-adapters), that also blends adapter pools for devices (/v1/crayon/blend). Runs until Ctrl+C,
+/// SIGINT or SIGTERM, then drains: requests in flight and queued finish within --drain-timeout, new ones
+/// get 503, and it exits 0.
 /// </summary>
 internal static class ServeCommand
 {

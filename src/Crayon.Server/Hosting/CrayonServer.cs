@@ -27,6 +27,8 @@ namespace Crayon.Server.Hosting;
 /// decode would buy little throughput while sharing one KV cache across requests and making each
 /// request's latency depend on the others. A bounded queue keeps memory fixed (contexts × KV cache)
 /// and turns overload into a fast, explicit refusal that a hybrid client answers on the device.
+/// Admitted requests take contexts turn by turn (one prompt a turn) from <see cref="ContextScheduler"/>,
+/// which groups turns by their adapter choice, the one field a per-request customization plugs into.
 /// </para>
 /// <para>
 /// Shutdown: new requests get 503 at once, requests in flight may finish within the drain timeout,
