@@ -16,10 +16,23 @@ public static class CliHost
         if (parse.Action is ParseErrorAction) return ReportUsageErrors(parse);
         try
         {
-            // System.CommandLine turns SIGINT/SIGTERM into the cancellation of an asynchronous action's token (and
-            // returns 130 if the action does not stop within its timeout); a synchronous action ends with the signal.
-            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await parse.InvokeAsync(config);
+            // ProcessTerminationTimeout null: System.CommandLine would otherwise end the process 2 s after SIGTERM/SIGINT
+            // (exit 143/130) while a command (serve draining its requests) still runs native work. Ctrl+C cancels the
+            // token; a command that drains on it (serve) keeps the process alive until it is done, every other command
+            // ends at once with 130, as the signal's default would.
+            using var cancel = new CancellationTokenSource();
+            var drains = parse.CommandResult.Command.Name == "serve";
+            ConsoleCancelEventHandler onCancel = (_, e) => { cancel.Cancel(); e.Cancel = drains; };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+                return await parse.InvokeAsync(config, cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }
         catch (OperationCanceledException)
         {

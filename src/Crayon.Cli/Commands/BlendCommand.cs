@@ -44,7 +44,9 @@ public static class BlendCommand
             using var resident = blender.Upload(new AdapterPool(adapters), BlendOptionParsing.Storage(parse.GetValue(storage)!, "--storage"));
             var result = resident.Blend(w, BlendOptionParsing.Mode(parse.GetValue(mode)!, "--mode"), parse.GetValue(topK));
             var destination = parse.GetValue(output)!;
-            LoraAdapterGguf.WriteFile(result.Adapter, destination.FullName, StorageType.Parse(parse.GetValue(type), "--type"));
+            var storageType = StorageType.Parse(parse.GetValue(type), "--type");
+            LoraWeightRange.Require(result.Adapter, storageType); // --weights 3e38,3e38 would write Inf/NaN weights
+            LoraAdapterGguf.WriteFile(result.Adapter, destination.FullName, storageType);
             if (parse.GetValue(json)) JsonOutput.Write(ToJson(blender.Device, files, w, result, destination));
             else Report(CliConsole.Current(), blender.Device, files, w, result, destination);
             return 0;

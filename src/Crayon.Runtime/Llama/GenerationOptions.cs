@@ -11,6 +11,9 @@ public sealed record GenerationOptions
     /// <summary>Put BOS before the prompt when the model's tokenizer asks for it.</summary>
     public bool AddSpecialTokens { get; init; } = true;
 
+    /// <summary>Read special-token text in the prompt (a chat template's markers) as those tokens.</summary>
+    public bool ParseSpecialTokens { get; init; }
+
     /// <summary>
     /// Report each generated token's log-probability with this many most likely alternatives (0: the token
     /// only); null: none. Read from the raw logits, so they equal what scoring the same tokens gives.

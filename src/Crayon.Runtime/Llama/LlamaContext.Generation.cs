@@ -17,7 +17,7 @@ public sealed partial class LlamaContext
         options ??= new GenerationOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTokens);
         if (options.LogProbabilities is { } top) ArgumentOutOfRangeException.ThrowIfNegative(top, nameof(options.LogProbabilities));
-        var tokens = Model.Tokenizer.Tokenize(prompt, options.AddSpecialTokens);
+        var tokens = Model.Tokenizer.Tokenize(prompt, options.AddSpecialTokens, options.ParseSpecialTokens);
         if (tokens.Length == 0) throw new ArgumentException("the prompt is empty and the model adds no BOS token; give some text");
         if (tokens.Length >= ContextLength) throw new PromptTooLongException(tokens.Length, ContextLength);
         return GenerateTokens(tokens, options, cancellationToken);

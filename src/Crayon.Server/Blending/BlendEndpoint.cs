@@ -27,6 +27,9 @@ public static class BlendEndpoint
             var (result, image) = await Task.Run(() =>
             {
                 var blended = pool.Resident.Blend(request.Alpha, request.Mode, request.TopK);
+                // Checked after the blend (and in the storage type): finite weights can still overflow there.
+                if (LoraWeightRange.FindOverflow(blended.Adapter, request.Storage) is { } where)
+                    throw ApiException.BadField("alpha", $"gives a blend whose weights are not finite in {request.Storage.ToString().ToLowerInvariant()} ({where}); use smaller weights");
                 return (blended, LoraAdapterGguf.ToBytes(blended.Adapter, request.Storage));
             }, cancel).ConfigureAwait(false);
             var c = CultureInfo.InvariantCulture;

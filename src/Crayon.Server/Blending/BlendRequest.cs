@@ -15,12 +15,21 @@ public sealed record BlendRequest(string Pool, float[] Alpha, BlendRecipe Mode, 
 {
     public const int MaxAdapters = 4096;
 
+    /// <summary>
+    /// The largest |weight| accepted. Alpha from examples is a distribution (weights in [0, 1]); a weight
+    /// of thousands only scales an adapter into overflow or noise, so it is refused as a mistake.
+    /// </summary>
+    public const float MaxWeight = 1000f;
+
     public static BlendRequest Parse(JsonElement body)
     {
         var f = new JsonFields(body);
         var pool = f.RequiredString("pool", 256);
         var alpha = f.RequiredNumbers("alpha", MaxAdapters);
         if (alpha.Length == 0) throw ApiException.BadField("alpha", "must hold one weight per adapter of the pool");
+        for (var i = 0; i < alpha.Length; i++)
+            if (Math.Abs(alpha[i]) > MaxWeight)
+                throw ApiException.BadField($"alpha[{i}]", $"is {alpha[i]:G9}, beyond the limit of ±{MaxWeight:G} for a blend weight");
         BlendRecipe mode;
         try
         {

@@ -61,7 +61,7 @@ public sealed class PoolRegistry : IDisposable
     public ServedPool Get(string id) => _pools.TryGetValue(id, out var pool) ? pool
         : throw new ApiException(404, _pools.Count == 0
             ? $"pool '{id}' is not served: this server holds no pools (start it with --pool)"
-            : $"pool '{id}' is not served; known pools: {string.Join(", ", _pools.Keys.Order(StringComparer.Ordinal))}", "pool");
+            : $"pool '{id}' is not served; known pools: {string.Join(", ", _pools.Keys.Order(StringComparer.Ordinal))}", "pool", code: "pool_not_found");
 
     public void Dispose() => _blender?.Dispose();
 }

@@ -16,10 +16,13 @@ public sealed record ChatRequest(IReadOnlyList<ChatMessage> Messages, Generation
 
     private static readonly string[] Roles = ["system", "developer", "user", "assistant"];
 
-    public static ChatRequest Parse(JsonElement body, string modelId, int contextLength)
+    public static ChatRequest Parse(JsonElement body, string modelId, int contextLength, int maxRequestTokens)
     {
         var f = new JsonFields(body);
+        RequestFields.RefuseUnknown(f, body, RequestFields.Chat);
         ModelField.Check(f, modelId);
+        if (f.Find("response_format") is { } format && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text" && format.EnumerateObject().Count() == 1))
+            throw ApiException.Unsupported("response_format", "this server does not constrain output to JSON or a schema (only {\"type\": \"text\"} is accepted)");
         var messages = f.RequiredArray("messages", MaxMessages).Select((m, i) => Message(m, $"messages[{i}]")).ToArray();
         GenerationRequest.RefuseUnsupported(f);
         var maxField = f.Find("max_completion_tokens") is not null ? "max_completion_tokens" : "max_tokens";
@@ -31,13 +34,15 @@ public sealed record ChatRequest(IReadOnlyList<ChatMessage> Messages, Generation
             GenerationRequest.ParseSampling(f),
             GenerationRequest.ParseStop(f),
             f.OptionalBool("stream") ?? false,
-            wantLogProbs ? top ?? 0 : null);
+            wantLogProbs ? top ?? 0 : null).WithExtras(f);
+        generation.CheckBudget(1, maxField, maxRequestTokens);
         return new ChatRequest(messages, generation);
     }
 
     private static ChatMessage Message(JsonElement value, string path)
     {
         var f = new JsonFields(value, path);
+        RequestFields.RefuseUnknown(f, value, RequestFields.Message);
         var role = f.RequiredString("role", 32);
         if (!Roles.Contains(role)) throw ApiException.BadField(f.Name("role"), $"must be one of {string.Join(", ", Roles)}, got \"{role}\"");
         if (f.Find("content") is not { } content) throw ApiException.BadField(f.Name("content"), "is required");

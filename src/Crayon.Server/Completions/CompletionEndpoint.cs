@@ -1,4 +1,3 @@
-using Crayon.Llama;
 using Crayon.Server.Hosting;
 using Crayon.Server.Http;
 using Crayon.Server.Protocol;
@@ -6,30 +5,38 @@ using Microsoft.AspNetCore.Http;
 
 namespace Crayon.Server.Completions;
 
-/// <summary>POST /v1/completions: answers each prompt on a leased context, as JSON or as an SSE stream.</summary>
+/// <summary>
+/// POST /v1/completions: answers each prompt on a context turn of its own (the context is handed on
+/// between prompts, so other requests are served in between), as JSON or as an SSE stream.
+/// </summary>
 public static class CompletionEndpoint
 {
     public static async Task HandleAsync(HttpContext http, ServerState state)
     {
-        var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes, body => CompletionRequest.Parse(body, state.Model.Id, state.Model.ContextLength)).ConfigureAwait(false);
+        var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes,
+            body => CompletionRequest.Parse(body, state.Model.Id, state.Model.ContextLength, state.Options.MaxRequestTokens)).ConfigureAwait(false);
+        var choice = state.ChooseAdapters(request.Generation.Lora);
         var id = ResponseIds.Next("cmpl");
-        await state.RunOnContextAsync(http, (context, cancel) => request.Generation.Stream
-            ? StreamAsync(http, state, context, request, id, cancel)
-            : AnswerAsync(http, state, context, request, id, cancel)).ConfigureAwait(false);
+        await state.RunGenerationAsync(http, choice, async (nextTurn, cancel) =>
+        {
+            if (request.Generation.Stream) await StreamAsync(http, state, nextTurn, request, id, cancel).ConfigureAwait(false);
+            else await AnswerAsync(http, state, nextTurn, request, id, cancel).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
-    private static async Task AnswerAsync(HttpContext http, ServerState state, LlamaContext context, CompletionRequest request, string id, CancellationToken cancel)
+    private static async Task AnswerAsync(HttpContext http, ServerState state, Func<Task<ContextTurn>> nextTurn, CompletionRequest request, string id, CancellationToken cancel)
     {
         var choices = new List<CompletionChoiceBody>();
         int promptTokens = 0, completionTokens = 0;
         for (var i = 0; i < request.Prompts.Count; i++)
         {
             var prompt = request.Prompts[i];
+            using var turn = await nextTurn().ConfigureAwait(false);
             EchoedPrompt? echo = null;
             if (request.Echo && request.Generation.LogProbabilities is { } top)
-                echo = await Task.Run(() => Guard.Prompt(() => PromptEcho.Score(context, prompt, top), "prompt"), cancel).ConfigureAwait(false);
+                echo = await Task.Run(() => Guard.Prompt(() => PromptEcho.Score(turn.Context, prompt, top), "prompt"), cancel).ConfigureAwait(false);
             var prefix = request.Echo ? echo?.Text ?? prompt : "";
-            var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(context, prompt, request.Generation, prefix.Length, null, cancel)).ConfigureAwait(false);
+            var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(turn.Context, prompt, request.Generation, prefix.Length, null, cancel)).ConfigureAwait(false);
             promptTokens += result.PromptTokens;
             completionTokens += result.CompletionTokens;
             var tokens = (echo?.Tokens ?? []).Concat(result.Tokens).ToArray();
@@ -40,16 +47,20 @@ public static class CompletionEndpoint
             new UsageBody(promptTokens, completionTokens, promptTokens + completionTokens))).ConfigureAwait(false);
     }
 
-    private static async Task StreamAsync(HttpContext http, ServerState state, LlamaContext context, CompletionRequest request, string id, CancellationToken cancel)
+    private static async Task StreamAsync(HttpContext http, ServerState state, Func<Task<ContextTurn>> nextTurn, CompletionRequest request, string id, CancellationToken cancel)
     {
         var events = new ServerSentEvents(http);
         CompletionBody Chunk(string text, IReadOnlyList<LoggedToken> tokens, string? finish) => new(id, "text_completion", ResponseIds.Now, state.Model.Id,
             [new CompletionChoiceBody(text, 0, request.Generation.LogProbabilities is null ? null : LogProbsFormat.Completion(tokens), finish)], null);
+        using var turn = await nextTurn().ConfigureAwait(false);
         await events.GuardAsync(async () =>
         {
-            var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(context, request.Prompts[0], request.Generation, 0,
+            var result = await Guard.PromptAsync(() => CompletionRunner.RunAsync(turn.Context, request.Prompts[0], request.Generation, 0,
                 delta => events.SendAsync(Chunk(delta.Text, delta.Tokens, null), cancel), cancel)).ConfigureAwait(false);
             await events.SendAsync(Chunk("", [], result.FinishReason), cancel).ConfigureAwait(false);
+            if (request.Generation.IncludeUsage)
+                await events.SendAsync(new CompletionBody(id, "text_completion", ResponseIds.Now, state.Model.Id, [],
+                    new UsageBody(result.PromptTokens, result.CompletionTokens, result.PromptTokens + result.CompletionTokens)), cancel).ConfigureAwait(false);
             await events.DoneAsync(cancel).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

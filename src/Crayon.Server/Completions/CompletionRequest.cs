@@ -13,9 +13,10 @@ public sealed record CompletionRequest(IReadOnlyList<string> Prompts, Generation
     public const int MaxPrompts = 64;
     public const int DefaultMaxTokens = 16; // OpenAI's default for this endpoint
 
-    public static CompletionRequest Parse(JsonElement body, string modelId, int contextLength)
+    public static CompletionRequest Parse(JsonElement body, string modelId, int contextLength, int maxRequestTokens)
     {
         var f = new JsonFields(body);
+        RequestFields.RefuseUnknown(f, body, RequestFields.Completion);
         ModelField.Check(f, modelId);
         if (f.Find("prompt") is not { } promptValue) throw ApiException.BadField("prompt", "is required");
         if (promptValue.ValueKind == JsonValueKind.Array && promptValue.EnumerateArray().Any(e => e.ValueKind is JsonValueKind.Number or JsonValueKind.Array))
@@ -34,7 +35,8 @@ public sealed record CompletionRequest(IReadOnlyList<string> Prompts, Generation
             GenerationRequest.ParseSampling(f),
             GenerationRequest.ParseStop(f),
             stream,
-            (int?)f.OptionalInteger("logprobs", 0, GenerationRequest.MaxTopLogProbabilities));
+            (int?)f.OptionalInteger("logprobs", 0, GenerationRequest.MaxTopLogProbabilities)).WithExtras(f);
+        generation.CheckBudget(prompts.Count, "max_tokens", maxRequestTokens);
         return new CompletionRequest(prompts, generation, echo);
     }
 }

@@ -21,7 +21,7 @@ public static class CompletionRunner
         Func<CompletionDelta, Task>? onDelta, CancellationToken cancellationToken)
     {
         var tokenizer = context.Model.Tokenizer;
-        var promptTokens = tokenizer.Tokenize(prompt).Length;
+        var promptTokens = tokenizer.Tokenize(prompt, addSpecial: true, parseSpecial: request.ParseSpecialTokens).Length;
         var filter = new StopSequenceFilter(request.Stop);
         var text = new StringBuilder();
         var pending = new List<LoggedToken>();

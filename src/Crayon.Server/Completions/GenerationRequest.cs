@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Crayon.Llama;
+using Crayon.Server.Adapters;
 using Crayon.Server.Http;
 
 namespace Crayon.Server.Completions;
@@ -8,12 +10,42 @@ namespace Crayon.Server.Completions;
 /// and log-probabilities. OpenAI's defaults apply (temperature 1, top_p 1); top_k and min_p are
 /// llama.cpp extensions, off unless given. Temperature 0 (or top_p 0) is greedy decoding. Options this
 /// server cannot honour (n > 1, penalties, logit_bias) are refused by name rather than ignored.
+/// <see cref="Lora"/> is llama-server's per-request adapter list (null: the server's global scales);
+/// <see cref="IncludeUsage"/> is stream_options.include_usage.
 /// </summary>
 public sealed record GenerationRequest(int MaxTokens, SamplingOptions Sampling, IReadOnlyList<string> Stop, bool Stream, int? LogProbabilities)
 {
+    public bool IncludeUsage { get; init; }
+
+    /// <summary>The prompt holds a chat template's special-token markers as text (read them as tokens).</summary>
+    public bool ParseSpecialTokens { get; init; }
+
+    public IReadOnlyList<LoraScale>? Lora { get; init; }
+
+    /// <summary>Reads the fields both endpoints share beyond the core ones: stream_options and lora.</summary>
+    public GenerationRequest WithExtras(JsonFields f) => this with { IncludeUsage = ParseIncludeUsage(f, Stream), Lora = f.Find("lora") is { } lora ? LoraScale.ParseList(lora, "lora") : null };
+
+    private static bool ParseIncludeUsage(JsonFields f, bool stream)
+    {
+        if (f.Find("stream_options") is not { } value) return false;
+        if (!stream) throw ApiException.BadField("stream_options", "applies only with \"stream\": true");
+        var options = new JsonFields(value, "stream_options");
+        foreach (var property in value.EnumerateObject())
+            if (property.Name != "include_usage" && property.Value.ValueKind != JsonValueKind.Null)
+                throw ApiException.Unsupported(options.Name(property.Name), "stream_options holds \"include_usage\" only here");
+        return options.OptionalBool("include_usage") ?? false;
+    }
+
+    /// <summary>The per-request token budget: every prompt may generate max_tokens, so the request may cost prompts × max_tokens.</summary>
+    public void CheckBudget(int prompts, string field, int budget)
+    {
+        if ((long)prompts * MaxTokens > budget)
+            throw ApiException.BadField(field, $"is {MaxTokens} for {prompts} prompt(s), {(long)prompts * MaxTokens} tokens in all, over the server's per-request budget of {budget} tokens (--max-request-tokens); send fewer prompts or fewer tokens", "request_token_budget_exceeded");
+    }
+
     public const int MaxStopSequences = 4, MaxStopLength = 256, MaxTopLogProbabilities = 20;
 
-    public GenerationOptions ToOptions() => new() { MaxTokens = MaxTokens, Sampling = Sampling, LogProbabilities = LogProbabilities };
+    public GenerationOptions ToOptions() => new() { MaxTokens = MaxTokens, Sampling = Sampling, LogProbabilities = LogProbabilities, ParseSpecialTokens = ParseSpecialTokens };
 
     public static SamplingOptions ParseSampling(JsonFields f)
     {

@@ -9,6 +9,6 @@ public static class ModelField
     {
         var model = f.OptionalString("model", 512);
         if (model is not null && model.Length > 0 && !string.Equals(model, modelId, StringComparison.Ordinal))
-            throw new ApiException(404, $"model '{model}' is not served here; this server serves '{modelId}' (see GET /v1/models)", "model", "model_not_found");
+            throw new ApiException(404, $"model '{model}' is not served here; this server serves '{modelId}' (see GET /v1/models)", "model", code: "model_not_found");
     }
 }

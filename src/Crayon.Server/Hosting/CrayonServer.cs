@@ -1,4 +1,6 @@
+using Crayon.Server.Adapters;
 using Crayon.Server.Blending;
+using Crayon.Server.Embeddings;
 using Crayon.Server.Completions;
 using Crayon.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +27,8 @@ namespace Crayon.Server.Hosting;
 /// decode would buy little throughput while sharing one KV cache across requests and making each
 /// request's latency depend on the others. A bounded queue keeps memory fixed (contexts × KV cache)
 /// and turns overload into a fast, explicit refusal that a hybrid client answers on the device.
+/// Admitted requests take contexts turn by turn (one prompt a turn) from <see cref="ContextScheduler"/>,
+/// which groups turns by their adapter choice, the one field a per-request customization plugs into.
 /// </para>
 /// <para>
 /// Shutdown: new requests get 503 at once, requests in flight may finish within the drain timeout,
@@ -65,7 +69,12 @@ public sealed class CrayonServer : IAsyncDisposable
         PoolRegistry pools;
         try { pools = PoolRegistry.Load(options.Pools, options.BlendBackend); }
         catch { model.Dispose(); throw; }
-        var state = new ServerState(options, model, pools);
+        ServedLoras loras;
+        try { loras = ServedLoras.Load(model.Model, options.Loras); }
+        catch { pools.Dispose(); model.Dispose(); throw; }
+        if (model.HasUnsupportedTemplate)
+            options.Log?.Invoke("the model's chat template is not one llama.cpp can render; chat uses the plain User:/Assistant: transcript");
+        var state = new ServerState(options, model, pools, loras);
         WebApplication? app = null;
         try
         {
@@ -92,12 +101,21 @@ public sealed class CrayonServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = JsonBody.DrainLimit(options.MaxBodyBytes); // JsonBody enforces MaxBodyBytes itself
+            // Idle or slow sockets cost a descriptor and buffers each: bound how many may be open and how long they may idle.
+            kestrel.Limits.MaxConcurrentConnections = ConnectionBudget.Limit(options.MaxConnections);
+            kestrel.Limits.MaxConcurrentUpgradedConnections = 0;
+            kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             kestrel.Listen(options.Host, options.Port);
         });
         var app = builder.Build();
         app.Use(next => new ServerMiddleware(next, state).InvokeAsync);
         app.MapGet("/health", http => ServiceEndpoints.HealthAsync(http, state));
         app.MapGet("/v1/models", http => ServiceEndpoints.ModelsAsync(http, state));
+        app.MapGet("/v1/models/{id}", http => ServiceEndpoints.ModelAsync(http, state));
+        app.MapPost("/v1/embeddings", http => EmbeddingEndpoint.HandleAsync(http, state));
+        app.MapGet("/lora-adapters", http => LoraEndpoints.ListAsync(http, state));
+        app.MapPost("/lora-adapters", http => LoraEndpoints.SetAsync(http, state));
         app.MapPost("/v1/completions", http => CompletionEndpoint.HandleAsync(http, state));
         app.MapPost("/v1/chat/completions", http => ChatEndpoint.HandleAsync(http, state));
         app.MapGet("/v1/crayon/pools", http => ServiceEndpoints.PoolsAsync(http, state));

@@ -1,6 +1,7 @@
 using System.Net;
 using Crayon.Blending;
 using Crayon.Llama;
+using Crayon.Server.Adapters;
 
 namespace Crayon.Server.Hosting;
 
@@ -52,6 +53,31 @@ public sealed record CrayonServerOptions
     /// <summary>On shutdown, how long requests in flight may run to completion before they are cancelled.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>LoRA adapters for the served model, loaded at start (--lora FILE[:scale]); ids are their positions.</summary>
+    public IReadOnlyList<LoraSource> Loras { get; init; } = [];
+
+    /// <summary>The most tokens one request may ask to generate, over all its prompts (prompts × max_tokens).</summary>
+    public int MaxRequestTokens { get; init; } = 8192;
+
+    /// <summary>Open TCP connections at most; past it new connections are closed at once (each holds a descriptor and buffers).</summary>
+    public int MaxConnections { get; init; } = 256;
+
+    /// <summary>How long a connection may sit idle between requests (or before its first) before the server closes it.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a client may take to send a request's headers.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Host header values accepted (host names, without port; "*" accepts any). Empty: the loopback
+    /// names (localhost, 127.0.0.1, [::1]) when listening on loopback, which stops DNS rebinding from a
+    /// browser; any host otherwise.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>The activation /v1/embeddings returns (the pool's signal: the paper's query vectors by default).</summary>
+    public EmbeddingSignal EmbeddingSignal { get; init; } = EmbeddingSignal.Query;
+
     public LlamaBackend Backend { get; init; } = LlamaBackend.Auto;
 
     /// <summary>Layers offloaded to the GPU (-1: all).</summary>
@@ -67,7 +93,14 @@ public sealed record CrayonServerOptions
     {
         if ((ModelPath is null) == (ModelImage is null)) throw new ArgumentException("give the model to serve as a file (--model) or an image in memory, exactly one of the two");
         if (Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "--port must be between 0 (any free port) and 65535");
-        if (ApiKey is { Length: 0 }) throw new ArgumentException("--api-key must not be empty (leave it out to serve without a key)");
+        ApiKeySource.Check(ApiKey);
+        if (MaxRequestTokens is < 1 or > 1 << 24) throw new ArgumentOutOfRangeException(nameof(MaxRequestTokens), MaxRequestTokens, "--max-request-tokens must be between 1 and 16777216");
+        if (MaxConnections is < 1 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "--max-connections must be between 1 and 1000000");
+        if (KeepAliveTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(KeepAliveTimeout), KeepAliveTimeout, "--keep-alive-timeout must be positive");
+        if (RequestHeadersTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestHeadersTimeout), RequestHeadersTimeout, "--headers-timeout must be positive");
+        foreach (var host in AllowedHosts)
+            if (string.IsNullOrWhiteSpace(host) || host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@'))
+                throw new ArgumentException($"--allowed-hosts entry '{host}' is not a host name (e.g. example.com, 10.0.0.5, * for any)");
         if (Contexts is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(Contexts), Contexts, "--contexts must be between 1 and 256");
         if (MaxQueue is < 0 or > 100_000) throw new ArgumentOutOfRangeException(nameof(MaxQueue), MaxQueue, "--max-queue must be between 0 and 100000");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "--threads must be 0 (one per core) or more");

@@ -5,13 +5,26 @@ namespace Crayon.Server.Hosting;
 /// <summary>The model the server answers with and its pool of contexts.</summary>
 public sealed class ServedModel : IDisposable
 {
-    private ServedModel(string id, LlamaModel model, LlamaEngine engine, int contextLength)
+    private ServedModel(string id, LlamaModel model, LlamaEngine engine, int contextLength, long created)
     {
         Id = id;
         Model = model;
         Engine = engine;
         ContextLength = contextLength;
+        Created = created;
+        var template = LlamaChatTemplate.Of(model);
+        ChatTemplate = template is { IsSupported: true } ? template : null;
+        HasUnsupportedTemplate = template is { IsSupported: false };
     }
+
+    /// <summary>Unix seconds: when the model file was last written (or, for an image in memory, when it was loaded).</summary>
+    public long Created { get; }
+
+    /// <summary>The GGUF's own chat template when llama.cpp can render it; null: chat uses the plain transcript.</summary>
+    public LlamaChatTemplate? ChatTemplate { get; }
+
+    /// <summary>The GGUF has a template llama.cpp does not recognise (chat falls back to the transcript).</summary>
+    public bool HasUnsupportedTemplate { get; }
 
     /// <summary>The name clients use in "model".</summary>
     public string Id { get; }
@@ -34,7 +47,9 @@ public sealed class ServedModel : IDisposable
                 Context = new LlamaContextOptions { ContextLength = contextLength, Threads = options.Threads },
             });
             var id = options.ModelId ?? (options.ModelPath is { } p ? Path.GetFileNameWithoutExtension(p) : "model");
-            return new ServedModel(id, model, engine, contextLength);
+            var created = options.ModelPath is { } file ? new DateTimeOffset(File.GetLastWriteTimeUtc(file)).ToUnixTimeSeconds() : DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            try { return new ServedModel(id, model, engine, contextLength, created); }
+            catch { engine.Dispose(); throw; }
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Crayon.Llama;
+using Crayon.Server.Adapters;
 using Crayon.Server.Blending;
 using Crayon.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -16,19 +17,48 @@ public sealed class ServerState : IDisposable
     private int _draining;
     private int _inFlight;
 
-    public ServerState(CrayonServerOptions options, ServedModel model, PoolRegistry pools)
+    public ServerState(CrayonServerOptions options, ServedModel model, PoolRegistry pools, ServedLoras loras)
     {
         Options = options;
         Model = model;
         Pools = pools;
+        Loras = loras;
         Generation = new AdmissionGate("contexts", options.Contexts, options.MaxQueue);
         Blending = new AdmissionGate("the blender", 1, options.MaxQueue);
+        Embedding = new AdmissionGate("the embedder", 1, options.MaxQueue);
+        Scheduler = new ContextScheduler(model.Engine, options.Contexts);
         ApiKey = options.ApiKey is { } key ? new ApiKeyCheck(key) : null;
+        Hosts = new HostCheck(options.AllowedHosts, options.Host);
+        _embedder = new Lazy<LlamaEmbedder>(() => new LlamaEmbedder(model.Model, new LlamaContextOptions { ContextLength = model.ContextLength, Threads = options.Threads }));
+        model.Engine.SetAdapters(loras.Global.Adapters);
     }
+
+    private readonly Lazy<LlamaEmbedder> _embedder;
+    private readonly SemaphoreSlim _embedderTurn = new(1, 1);
 
     public CrayonServerOptions Options { get; }
     public ServedModel Model { get; }
     public PoolRegistry Pools { get; }
+
+    /// <summary>The --lora adapters and the adapter choices requests make of them.</summary>
+    public ServedLoras Loras { get; }
+
+    /// <summary>Who gets a context next: turn by turn, grouped by adapter choice.</summary>
+    public ContextScheduler Scheduler { get; }
+
+    /// <summary>Embeddings: one at a time on the server's one embedding context.</summary>
+    public AdmissionGate Embedding { get; }
+
+    /// <summary>Makes <paramref name="choice"/> the global adapter choice (POST /lora-adapters); requests in flight keep theirs.</summary>
+    public void SetGlobalAdapters(AdapterChoice choice) => Model.Engine.SetAdapters(choice.Adapters);
+
+    /// <summary>Runs <paramref name="work"/> on the server's embedding context (created on first use), one call at a time.</summary>
+    public async Task<T> EmbedAsync<T>(Func<LlamaEmbedder, T> work, CancellationToken cancellationToken)
+    {
+        await _embedderTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try { return await Task.Run(() => work(_embedder.Value), cancellationToken).ConfigureAwait(false); }
+        finally { _embedderTurn.Release(); }
+    }
 
     /// <summary>Completions: one working request per context, <see cref="CrayonServerOptions.MaxQueue"/> waiting.</summary>
     public AdmissionGate Generation { get; }
@@ -37,6 +67,8 @@ public sealed class ServerState : IDisposable
     public AdmissionGate Blending { get; }
 
     public ApiKeyCheck? ApiKey { get; }
+
+    public HostCheck Hosts { get; }
 
     public bool Draining => Volatile.Read(ref _draining) != 0;
 
@@ -68,7 +100,7 @@ public sealed class ServerState : IDisposable
     /// <exception cref="ApiException">503 with Retry-After when the gate is full.</exception>
     public AdmissionGate.Ticket Admit(AdmissionGate gate) => gate.TryEnter() ?? throw new ApiException(503,
         $"the server is busy: {gate.Capacity} requests already wait for or use {gate.Resource} (--max-queue); retry later",
-        type: "server_overloaded", retryAfter: RetryAfter);
+        type: "server_overloaded", retryAfter: RetryAfter, code: "server_overloaded");
 
     public RequestDeadline Deadline(HttpContext http) => new(Options.RequestTimeout, http.RequestAborted, HardStop);
 
@@ -83,24 +115,26 @@ public sealed class ServerState : IDisposable
         catch (OperationCanceledException) when (deadline.TimedOut && !http.RequestAborted.IsCancellationRequested)
         {
             throw new ApiException(504, $"the request did not finish within the server's limit of {deadline.Limit.TotalSeconds:0.###} s (--request-timeout)",
-                type: "timeout");
+                type: "timeout", code: "timeout");
         }
         catch (OperationCanceledException) when (deadline.ShutDown && !http.RequestAborted.IsCancellationRequested)
         {
-            throw new ApiException(503, "the server shut down before the request finished", type: "server_shutting_down", retryAfter: RetryAfter);
+            throw new ApiException(503, "the server shut down before the request finished", type: "server_shutting_down", retryAfter: RetryAfter, code: "server_shutting_down");
         }
     }
 
-    /// <summary>Admits a completion, leases a context under the request's deadline, and runs <paramref name="work"/> on it.</summary>
-    public async Task RunOnContextAsync(HttpContext http, Func<LlamaContext, CancellationToken, Task> work)
+    /// <summary>
+    /// Admits a generation request and runs <paramref name="work"/> under its deadline. The work takes
+    /// a context turn by turn (one per prompt) from the scheduler with <paramref name="choice"/>'s adapters.
+    /// </summary>
+    public async Task RunGenerationAsync(HttpContext http, AdapterChoice choice, Func<Func<Task<ContextTurn>>, CancellationToken, Task> work)
     {
         using var ticket = Admit(Generation);
-        await RunAsync(http, async cancel =>
-        {
-            using var session = await Model.Engine.AcquireAsync(cancel).ConfigureAwait(false);
-            await work(session.Context, cancel).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await RunAsync(http, cancel => work(() => Scheduler.AcquireAsync(choice, cancel), cancel)).ConfigureAwait(false);
     }
+
+    /// <summary>The adapters a request computes with: its own "lora" list, or the global scales.</summary>
+    public AdapterChoice ChooseAdapters(IReadOnlyList<LoraScale>? lora) => lora is null ? Loras.Global : Loras.Resolve(lora, "lora");
 
     internal static TimeSpan DefaultRetryAfter => RetryAfter;
 
@@ -108,6 +142,14 @@ public sealed class ServerState : IDisposable
     {
         _hardStop.Dispose();
         Pools.Dispose();
+        // Order matters: contexts (which wait for every turn to end) before the adapters they use, adapters before the model.
+        Model.Engine.Dispose();
+        if (_embedder.IsValueCreated)
+        {
+            _embedderTurn.Wait(); // an embedding in flight finishes before its context is freed
+            _embedder.Value.Dispose();
+        }
+        Loras.Dispose();
         Model.Dispose();
     }
 }

@@ -16,11 +16,11 @@ public sealed class ApiKeyCheck(string key)
     {
         const string scheme = "Bearer ";
         if (string.IsNullOrEmpty(authorization))
-            throw new ApiException(401, "this server needs an API key: send 'Authorization: Bearer <key>'", type: "authentication_error");
+            throw new ApiException(401, "this server needs an API key: send 'Authorization: Bearer <key>'", type: "authentication_error", code: "invalid_api_key");
         if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            throw new ApiException(401, "the Authorization header must be 'Bearer <key>'", type: "authentication_error");
+            throw new ApiException(401, "the Authorization header must be 'Bearer <key>'", type: "authentication_error", code: "invalid_api_key");
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorization[scheme.Length..].Trim()));
         if (!CryptographicOperations.FixedTimeEquals(given, _expected))
-            throw new ApiException(401, "the API key is not valid", type: "authentication_error");
+            throw new ApiException(401, "the API key is not valid", type: "authentication_error", code: "invalid_api_key");
     }
 }

@@ -24,6 +24,7 @@ public static class JsonBody
     public static async Task<T> ReadAsync<T>(HttpContext http, long maxBytes, Func<JsonElement, T> parse)
     {
         using var document = await ReadAsync(http, maxBytes, http.RequestAborted).ConfigureAwait(false);
+        JsonTextCheck.Require(document.RootElement);
         return parse(document.RootElement);
     }
 
@@ -31,7 +32,7 @@ public static class JsonBody
     {
         var request = http.Request;
         if (!IsJson(request.ContentType))
-            throw new ApiException(415, $"the request body must be JSON (Content-Type: application/json), got '{request.ContentType ?? "no content type"}'");
+            throw new ApiException(415, $"the request body must be JSON (Content-Type: application/json), got '{request.ContentType ?? "no content type"}'", code: "unsupported_media_type");
         if (request.ContentLength > maxBytes)
         {
             if (request.ContentLength > DrainLimit(maxBytes)) http.Response.Headers.Connection = "close";
@@ -58,7 +59,7 @@ public static class JsonBody
         if (buffer.WrittenCount == 0) throw new ApiException(400, "the request body is empty; send a JSON object");
         // The JSON reader checks UTF-8 only when a string is read; check it all now, so a bad byte is a 400 here and not a failure later.
         if (!Utf8.IsValid(buffer.WrittenSpan))
-            throw new ApiException(400, $"the request body is not valid UTF-8 (from byte {FirstInvalidByte(buffer.WrittenSpan)})");
+            throw new ApiException(400, $"the request body is not valid UTF-8 (from byte {FirstInvalidByte(buffer.WrittenSpan)})", code: "invalid_json");
         try
         {
             return JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
@@ -66,7 +67,7 @@ public static class JsonBody
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            throw new ApiException(400, $"the request body is not valid JSON{where}: {FirstSentence(e.Message)}");
+            throw new ApiException(400, $"the request body is not valid JSON{where}: {FirstSentence(e.Message)}", code: "invalid_json");
         }
     }
 
@@ -79,7 +80,7 @@ public static class JsonBody
 
     private static ApiException TooLarge(long? length, long maxBytes) => new(413,
         (length is { } l ? $"the request body has {l:N0} bytes" : "the request body is larger than allowed") +
-        $"; the server accepts at most {maxBytes:N0} bytes (--max-body)");
+        $"; the server accepts at most {maxBytes:N0} bytes (--max-body)", code: "request_too_large");
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim() is var media &&

@@ -21,6 +21,6 @@ public static class Responses
         if (error.RetryAfter is { } wait)
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         if (error.Status == 401) http.Response.Headers.WWWAuthenticate = "Bearer";
-        return JsonAsync(http, new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, null)), error.Status);
+        return JsonAsync(http, new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, error.Code)), error.Status);
     }
 }

@@ -18,8 +18,9 @@ public sealed class ServerMiddleware(RequestDelegate next, ServerState state)
             if (state.Draining)
             {
                 http.Response.Headers.Connection = "close";
-                throw new ApiException(503, "the server is shutting down", type: "server_shutting_down", retryAfter: ServerState.DefaultRetryAfter);
+                throw new ApiException(503, "the server is shutting down", type: "server_shutting_down", retryAfter: ServerState.DefaultRetryAfter, code: "server_shutting_down");
             }
+            state.Hosts.Require(http.Request);
             if (state.ApiKey is { } key && !http.Request.Path.Equals("/health", StringComparison.Ordinal))
                 key.Require(http.Request.Headers.Authorization);
             await next(http).ConfigureAwait(false);

@@ -56,7 +56,7 @@ public sealed class ServerSentEvents(HttpContext http)
     {
         try
         {
-            await SendAsync(new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, null)), CancellationToken.None).ConfigureAwait(false);
+            await SendAsync(new ErrorBody(new ErrorDetail(error.Message, error.Type, error.Param, error.Code)), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {

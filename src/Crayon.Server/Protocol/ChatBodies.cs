@@ -8,7 +8,12 @@ public sealed record ChatBody(string Id, string Object, long Created, string Mod
 public sealed record ChatChoiceBody(int Index, ChatMessageBody Message, ChatLogProbsBody? Logprobs, string? FinishReason);
 
 /// <summary>One streamed chunk ("chat.completion.chunk").</summary>
-public sealed record ChatChunkBody(string Id, string Object, long Created, string Model, IReadOnlyList<ChatChunkChoiceBody> Choices);
+public sealed record ChatChunkBody(string Id, string Object, long Created, string Model, IReadOnlyList<ChatChunkChoiceBody> Choices)
+{
+    /// <summary>Only on the last chunk, when the client asked for it with stream_options.include_usage (its choices are empty).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UsageBody? Usage { get; init; }
+}
 
 public sealed record ChatChunkChoiceBody(int Index, ChatMessageBody Delta, ChatLogProbsBody? Logprobs, string? FinishReason);
 

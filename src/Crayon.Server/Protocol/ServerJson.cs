@@ -15,6 +15,11 @@ namespace Crayon.Server.Protocol;
 [JsonSerializable(typeof(HealthBody))]
 [JsonSerializable(typeof(PoolListBody))]
 [JsonSerializable(typeof(PoolBody))]
+[JsonSerializable(typeof(EmbeddingListBody))]
+[JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(LoraAdapterBody[]))]
+[JsonSerializable(typeof(LoraApplyBody))]
 public sealed partial class ServerJson : JsonSerializerContext
 {
     // Quotes and apostrophes in messages stay readable (the default encoder writes \u0027); the
