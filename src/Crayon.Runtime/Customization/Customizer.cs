@@ -44,6 +44,7 @@ public sealed class Customizer : IDisposable
             throw new PoolMismatchException($"the pool's centroids are {ExampleEmbeddings.Name(pool.Signal)} embeddings, not the requested {ExampleEmbeddings.Name(wanted)} signal; " +
                                             $"use --signal {ExampleEmbeddings.Name(pool.Signal)} or a pool built with --signal {ExampleEmbeddings.Name(wanted)}");
         _options.Alpha.Validate(pool.Count);
+        if (_options.SwapChunkBytes < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.SwapChunkBytes, "SwapChunkBytes must be 0 (1 MiB) or more");
         if (!Enum.IsDefined(_options.Mode)) throw new ArgumentOutOfRangeException(nameof(options), _options.Mode, "unknown customization mode");
         Model = model;
         Pool = pool;
@@ -167,7 +168,7 @@ public sealed class Customizer : IDisposable
 
             if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
             var (mode, topK, stacked) = BlendShape(used.Length);
-            var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType);
+            var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType, _options.SwapChunkBytes);
             var elapsed = clock.Elapsed;
             // In place the blend and the swap overlap (read-back and upload are pipelined): the kernel's own time counts as the
             // blend, the rest of the call as the swap, so the two still add up to alpha-in to adapter-live.

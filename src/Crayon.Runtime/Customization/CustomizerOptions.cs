@@ -26,6 +26,9 @@ public sealed record CustomizerOptions
     /// <summary>How the pool is stored on the blend device.</summary>
     public PoolStorage Storage { get; init; } = PoolStorage.Float32;
 
+    /// <summary>In-place swaps read the blend back and upload it in chunks of at most this many bytes (0: 1 MiB).</summary>
+    public long SwapChunkBytes { get; init; }
+
     /// <summary>Threads that embed the examples; 1 keeps embeddings bit-identical across machines.</summary>
     public int EmbeddingThreads { get; init; } = 1;
 

@@ -18,12 +18,12 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 
     /// <summary>Lands the blend of <paramref name="pool"/> by <paramref name="weights"/> in this context.</summary>
     /// <returns>How it landed; the blend's own time (the kernel in place, where it overlaps the swap; the whole blend call before a first load).</returns>
-    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendMode mode, int? topK, int stacked, GgmlType type)
+    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendMode mode, int? topK, int stacked, GgmlType type, long chunkBytes)
     {
         if (_adapter is not null && _shape == (mode, stacked, type))
         {
             if (!_adapter.IsApplied) _adapter.Reapply();
-            var timings = _adapter.SwapFrom(pool, weights, mode, topK);
+            var timings = _adapter.SwapFrom(pool, weights, mode, topK, chunkBytes);
             return (SwapKind.InPlace, timings, null, TimeSpan.FromMicroseconds(timings.BlendMicroseconds));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
