@@ -26,6 +26,8 @@ internal sealed class MisbehavingServer : IAsyncDisposable
                 TcpClient client;
                 try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
                 catch (OperationCanceledException) { return; }
+                // Stopping the listener can abort a pending accept before the cancellation is seen: the same shutdown.
+                catch (SocketException) when (_stop.IsCancellationRequested) { return; }
                 _ = Task.Run(() => Serve(client, answer));
             }
         });

@@ -58,7 +58,7 @@ public class EmbeddingTests
         using var onVulkan = new LlamaEmbedder(vulkan, LlamaTestRuntime.Context());
         var expected = onCpu.EmbedBoth("the tensor lives in device memory");
         var actual = onVulkan.EmbedBoth("the tensor lives in device memory");
-        PathAgreement.QueryEmbedding.AssertClose(actual.Query, expected.Query, "Vulkan vs CPU");
-        PathAgreement.HiddenEmbedding.AssertClose(actual.Hidden, expected.Hidden, "Vulkan vs CPU");
+        PathAgreement.VulkanQueryEmbedding.AssertClose(actual.Query, expected.Query, "Vulkan vs CPU");
+        PathAgreement.VulkanHiddenEmbedding.AssertClose(actual.Hidden, expected.Hidden, "Vulkan vs CPU");
     }
 }
