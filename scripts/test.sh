@@ -12,7 +12,7 @@ results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 dotnet test "$root/tests/Crayon.Tests/Crayon.Tests.csproj" -c "${CRAYON_CONFIGURATION:-Release}" --no-build -nologo \
   --logger "trx;LogFileName=crayon.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" --blame-hang-timeout 10m "$@"
+  --results-directory "$results" --blame-hang-timeout 25m "$@"
 status=$?
 
 # Reads the "N passed, N failed" counts of one TRX file into $2/$3 (nameref); false when the run left no file.
@@ -59,7 +59,7 @@ echo "--- again under ggml's $variant CPU variant only ($variant_dir): $variant_
 CRAYON_LLAMA_LIB_DIR="$variant_dir" CRAYON_EXPECT_CPU_VARIANT="$variant" \
   dotnet test "$root/tests/Crayon.Tests/Crayon.Tests.csproj" -c "${CRAYON_CONFIGURATION:-Release}" --no-build -nologo \
   --logger "trx;LogFileName=crayon-$variant.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" --blame-hang-timeout 10m --filter "$variant_filter" "${other_args[@]}"
+  --results-directory "$results" --blame-hang-timeout 25m --filter "$variant_filter" "${other_args[@]}"
 variant_status=$?
 if counts "$results/crayon-$variant.trx" vp vf vs && (( vp + vf + vs > 0 )); then
   echo "$variant variant: $vp passed, $vf failed"
