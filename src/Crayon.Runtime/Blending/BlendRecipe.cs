@@ -144,7 +144,7 @@ public sealed record BlendRecipe
             "dare_linear" => Checked(() => DareLinear(density ?? DefaultDensity, seed ?? 0)),
             "dare_ties" => Checked(() => DareTies(density ?? DefaultDensity, sign ?? MajoritySignMethod.Total, seed ?? 0)),
             "magnitude_prune" => Checked(() => MagnitudePrune(density ?? DefaultDensity)),
-            _ => throw new FormatException($"unknown blend recipe '{name}'; known recipes: {KnownNames}"),
+            _ => throw new UnknownBlendRecipeException(name),
         };
         if (density is not null && !recipe.IsMerge) throw new FormatException($"recipe '{text}': density applies to the merge recipes only");
         if (sign is not null && !recipe.ElectsSign) throw new FormatException($"recipe '{text}': majority_sign applies to ties and dare_ties only");
@@ -195,3 +195,12 @@ public sealed record BlendRecipe
         return new BlendRecipe(name, mode, density, sign, seed);
     }
 }
+
+/// <summary>A recipe name <see cref="BlendRecipe.Parse"/> does not know; the message lists the known ones.</summary>
+public sealed class UnknownBlendRecipeException(string name)
+    : FormatException($"unknown blend recipe '{name}'; known recipes: {BlendRecipe.KnownNames}")
+{
+    /// <summary>The name as given (lower-cased, without parameters).</summary>
+    public string Name { get; } = name;
+}
+

@@ -35,6 +35,11 @@ public sealed record BlendRequest(string Pool, float[] Alpha, BlendRecipe Mode, 
         {
             mode = BlendRecipe.Parse(f.OptionalString("mode", 128) ?? "linear");
         }
+        catch (UnknownBlendRecipeException e)
+        {
+            throw ApiException.BadField("mode", "must be \"linear\" or \"concat\", or a merge recipe (ties, dare_linear, dare_ties, " +
+                                                 $"magnitude_prune, with parameters as in \"ties:density=0.3\"); {e.Message}");
+        }
         catch (FormatException e)
         {
             throw ApiException.BadField("mode", e.Message);

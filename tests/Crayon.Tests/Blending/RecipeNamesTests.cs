@@ -45,10 +45,13 @@ public class RecipeNamesTests : TempFolderTest
     [TestCase("dare_linear:seed=-1", "seed '-1' is not a whole number")]
     public void BadTextIsRefusedByName(string text, string reason)
     {
-        var error = Assert.Throws<FormatException>(() => BlendRecipe.Parse(text))!;
+        var error = Assert.Catch<FormatException>(() => BlendRecipe.Parse(text))!;
         Assert.That(error.Message, Does.Contain(reason));
         if (reason.StartsWith("unknown blend recipe", StringComparison.Ordinal))
+        {
+            Assert.That(error, Is.TypeOf<UnknownBlendRecipeException>());
             Assert.That(error.Message, Does.Contain("linear, concat, ties, dare_linear, dare_ties, magnitude_prune"));
+        }
     }
 
     [Test]
