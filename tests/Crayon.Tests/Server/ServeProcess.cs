@@ -29,7 +29,9 @@ internal sealed partial class ServeProcess : IDisposable
     {
         var command = new StringBuilder();
         if (openFileLimit is { } limit) command.Append($"ulimit -n {limit} && ");
-        command.Append("exec dotnet ").Append(Quote(Path.Combine(AppContext.BaseDirectory, "Crayon.Cli.dll")))
+        // A test host started in the background inherits SIGINT ignored, and an ignored signal stays ignored
+        // across exec (the runtime then never sees it): restore its default so the SIGINT case tests the server.
+        command.Append("exec env --default-signal=INT dotnet ").Append(Quote(Path.Combine(AppContext.BaseDirectory, "Crayon.Cli.dll")))
             .Append(" serve --model ").Append(Quote(modelPath)).Append(" --port 0 --backend cpu --threads 1 --ctx 512");
         foreach (var argument in arguments) command.Append(' ').Append(Quote(argument));
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
