@@ -43,7 +43,7 @@ public class DevicesCommandTests
         Assert.That(process.WaitForExit(60_000), "crayon devices did not finish");
 
         Assert.That(process.ExitCode, Is.Zero, errors);
-        Assert.That(output, Does.Contain("No Vulkan device: blends run on the CPU path."));
+        Assert.That(output, Does.Contain("Automatic choice: no Vulkan device on this machine."));
         Assert.That(output.Split('\n').First(l => l.Contains("CPU path") && l.Contains('│')), Does.Contain("auto"));
     }
 }
