@@ -14,7 +14,7 @@ public class NativeAssetFoldersTests
     [Test]
     public void TheApplicationFolderComesFirstThenItsRuntimeNativeFolder()
     {
-        var folders = NativeAssetFolders.OfApplication();
+        var folders = NativeAssetFolders.OfApplication().ToList();
         var application = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
 
         Assert.That(folders[0], Is.EqualTo(application));
