@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Crayon.Interop.Blend;
 
 /// <summary>
-/// Finds libcrayon_blend.so: $CRAYON_NATIVE_DIR, beside the application, or in the checkout's
-/// artifacts/native (where scripts/setup.sh installs it).
+/// Finds libcrayon_blend.so: $CRAYON_NATIVE_DIR, the application's native asset folders (beside it, its
+/// runtimes/&lt;rid&gt;/native where the Crayon.Runtime package puts it: <see cref="NativeAssetFolders"/>), or in the
+/// checkout's artifacts/native (where scripts/setup.sh installs it).
 /// </summary>
 internal static class BlendLibrary
 {
@@ -21,7 +22,7 @@ internal static class BlendLibrary
         var candidates = new List<string>();
         var fromEnvironment = Environment.GetEnvironmentVariable(DirectoryVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) candidates.Add(Path.Combine(fromEnvironment, FileName));
-        candidates.Add(Path.Combine(AppContext.BaseDirectory, FileName));
+        candidates.AddRange(NativeAssetFolders.OfApplication().Select(folder => Path.Combine(folder, FileName)));
         var repository = RepositoryRoot.Find();
         if (repository is not null) candidates.Add(Path.Combine(repository, "artifacts", "native", FileName));
         return candidates;

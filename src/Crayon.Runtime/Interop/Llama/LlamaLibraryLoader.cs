@@ -8,7 +8,9 @@ namespace Crayon.Interop.Llama;
 /// Finds and loads one llama.cpp build per process, and answers the runtime's requests for the
 /// names in <see cref="NativeLibraryNames"/> with it. Where the build comes from, first match wins:
 /// an explicit folder (the host option), $CRAYON_LLAMA_LIB_DIR, a "llama" folder beside the
-/// application, then the checkout's .deps/llama/linux-x64-vulkan (scripts/setup.sh fills it).
+/// application (the .NET tool), the application's native asset folders (<see cref="NativeAssetFolders"/>:
+/// where the Crayon.LlamaCpp.* package's files land in a consumer app), then the checkout's
+/// .deps/llama/linux-x64-vulkan (scripts/setup.sh fills it).
 /// </summary>
 internal static class LlamaLibraryLoader
 {
@@ -65,6 +67,7 @@ internal static class LlamaLibraryLoader
         var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv)) { yield return fromEnv; yield break; }
         yield return Path.Combine(AppContext.BaseDirectory, "llama");
+        foreach (var folder in NativeAssetFolders.OfApplication()) yield return folder;
         if (RepositoryRoot.Find() is { } repo) yield return Path.Combine(repo, ".deps", "llama", "linux-x64-vulkan");
     }
 
