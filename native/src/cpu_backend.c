@@ -131,8 +131,10 @@ static void share(uint64_t work, uint32_t worker, uint32_t workers, uint64_t *be
     *end = per * (worker + 1) < work ? per * (worker + 1) : work;
 }
 
-static void linear_task(void *context, uint32_t worker, uint32_t workers) {
-    const blend_job *job = context;
+/* Runs `run` on each tensor's part of this worker's share of the elements (the same shares for every element-wise recipe). */
+typedef void (*share_runner)(const blend_job *job, uint32_t tensor, const void **sources, uint64_t lo, uint64_t count);
+
+static void walk_share(const blend_job *job, uint32_t worker, uint32_t workers, share_runner run) {
     const crayon_layout *layout = job->layout;
     const uint32_t n = layout->adapter_count;
     uint64_t begin, end;
@@ -146,33 +148,26 @@ static void linear_task(void *context, uint32_t worker, uint32_t workers) {
         if (lo < hi) {
             for (uint32_t i = 0; i < n; ++i)
                 sources[i] = (const char *)job->pool->adapters[i] + (layout->offsets[t] + lo) * layout->storage_bytes;
-            crayon_cpu_linear(job->destinations[t] + lo, sources, job->request->weights, n, hi - lo, layout->storage, job->nontemporal);
+            run(job, t, sources, lo, hi - lo);
         }
         tensor_start += elements;
     }
 }
 
-/* The merge recipes: element-wise over all N adapters like linear, so the same shares. */
-static void merge_task(void *context, uint32_t worker, uint32_t workers) {
-    const blend_job *job = context;
-    const crayon_layout *layout = job->layout;
-    const uint32_t n = layout->adapter_count;
-    uint64_t begin, end;
-    share(job->work, worker, workers, &begin, &end);
-    const void *sources[n];
-    uint64_t tensor_start = 0;
-    for (uint32_t t = 0; t < layout->tensor_count && tensor_start < end; ++t) {
-        uint64_t elements = crayon_tensor_elements(&layout->tensors[t]);
-        uint64_t lo = begin > tensor_start ? begin - tensor_start : 0;
-        uint64_t hi = end - tensor_start < elements ? end - tensor_start : elements;
-        if (lo < hi) {
-            for (uint32_t i = 0; i < n; ++i)
-                sources[i] = (const char *)job->pool->adapters[i] + (layout->offsets[t] + lo) * layout->storage_bytes;
-            crayon_cpu_merge(job->destinations[t] + lo, sources, n, t, layout->tensor_count, lo, hi - lo, layout->storage, job->merge);
-        }
-        tensor_start += elements;
-    }
+static void run_linear(const blend_job *job, uint32_t t, const void **sources, uint64_t lo, uint64_t count) {
+    crayon_cpu_linear(job->destinations[t] + lo, sources, job->request->weights, job->layout->adapter_count, count, job->layout->storage,
+                      job->nontemporal);
 }
+
+/* The merge recipes are element-wise over all N adapters like linear, so they take the same shares. */
+static void run_merge(const blend_job *job, uint32_t t, const void **sources, uint64_t lo, uint64_t count) {
+    crayon_cpu_merge(job->destinations[t] + lo, sources, job->layout->adapter_count, t, job->layout->tensor_count, lo, count,
+                     job->layout->storage, job->merge);
+}
+
+static void linear_task(void *context, uint32_t worker, uint32_t workers) { walk_share(context, worker, workers, run_linear); }
+
+static void merge_task(void *context, uint32_t worker, uint32_t workers) { walk_share(context, worker, workers, run_merge); }
 
 /* Copies source elements [lo, hi) of one tensor of the adapter in `slot` to their stacked place. */
 static void concat_piece(const blend_job *job, uint32_t t, uint32_t slot, uint64_t lo, uint64_t hi) {
