@@ -35,7 +35,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
-        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the best of no adapter and the blend at scale 0.25, 0.5 or 1 is kept)" };
+        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the better of no adapter and the blend on them is kept)" };
         var jsonOption = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {

@@ -133,7 +133,7 @@ public sealed class Customizer : IDisposable
     /// <summary>
     /// Customizes from the user's examples and makes the result live on <paramref name="context"/>. With the guard on
     /// (<see cref="CustomizerOptions.Guard"/>) and two examples or more, a share of them is held out: alpha of the rest is
-    /// blended and scored on them at each guard scale, no adapter included; the blend of alpha over ALL examples then goes
+    /// blended and scored on them at each guard scale (default: none, i.e. no adapter, and full); the blend of alpha over ALL examples then goes
     /// live at the scale that scored best (selection on held-out data, then a refit on everything, as with any
     /// hyperparameter; alpha of 3/4 of the examples and of all of them differ little, the scale is what the guard decides).
     /// With one example nothing can be held out and the blend goes live at full scale, unjudged (the verdict says so).

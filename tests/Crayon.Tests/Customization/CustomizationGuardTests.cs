@@ -57,7 +57,7 @@ public class CustomizationGuardTests
     public void WhenEveryPoolAdapterHurtsTheGuardKeepsTheBaseModel()
     {
         var pool = WithAdapters(TinyPool.Pool.Adapters.Adapters.Select((a, i) => RandomLarge(a, 100 + i)).ToArray());
-        using var customizer = Create(pool, new GuardOptions());
+        using var customizer = Create(pool, new GuardOptions { Scales = [0, 0.25, 0.5, 1] });
         using var context = _model.CreateContext(LlamaTestRuntime.Context());
         var examples = AnsweredExamples();
         var baseLogits = context.EvaluateLogits(examples[0].Prompt);
@@ -102,6 +102,7 @@ public class CustomizationGuardTests
         var verdict = result.Guard!;
         Assert.Multiple(() =>
         {
+            Assert.That(verdict.Candidates.Select(c => c.Scale), Is.EqualTo(new[] { 0, 1 }), "the default: no adapter or the full blend");
             Assert.That(verdict.KeptScale, Is.EqualTo(1), verdict.ToString());
             Assert.That(verdict.Candidates.Single(c => c.Scale == 1).MeanNll, Is.LessThan(verdict.Candidates.Single(c => c.Scale == 0).MeanNll));
             Assert.That(context.Adapters.Entries, Has.Count.EqualTo(1));
