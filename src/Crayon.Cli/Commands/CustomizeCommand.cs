@@ -35,6 +35,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the better of no adapter and the blend on them is kept)" };
         var jsonOption = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {
@@ -43,6 +44,7 @@ internal static class CustomizeCommand
         alpha.AddTo(command);
         command.Add(signal);
         command.Add(backend);
+        command.Add(noGuard);
         command.Add(jsonOption);
         command.SetAction(result =>
         {
@@ -55,6 +57,7 @@ internal static class CustomizeCommand
                 Mode = alpha.Mode(result),
                 Signal = result.GetValue(signal) is { } s ? SignalOption.Parse(s, "--signal") : null,
                 Blender = new Blending.BlenderOptions { Backend = BlendOptionParsing.Backend(result.GetValue(backend)!, "--blend-backend", allowAuto: true) },
+                Guard = result.GetValue(noGuard) ? GuardOptions.Off : new GuardOptions(),
             };
             var outputPath = result.GetValue(output);
             if (outputPath is not null && options.Mode == CustomizationMode.RuntimeMix)
@@ -88,6 +91,7 @@ internal static class CustomizeCommand
                 if (json) continue;
                 console.MarkupLineInterpolated($"Customized {UntrustedText.Escape(Path.GetFileName(modelPath))} from {count} example{(count == 1 ? "" : "s")} ({UntrustedText.Escape(Path.GetFileName(source))}) with pool {UntrustedText.Escape(Path.GetFileName(poolPath))} ({artifact.Count} adapters, {artifact.Signal.ToString().ToLowerInvariant()} signal)");
                 console.Write(AlphaTable(artifact, customized));
+                if (customized.Guard is { } verdict) console.WriteLine(verdict.ToString());
                 console.WriteLine(Timings(customized, UntrustedText.Escape(device)));
             }
             var last = done[^1];
@@ -102,6 +106,7 @@ internal static class CustomizeCommand
                     ["examples"] = d.Count,
                     ["swap"] = SwapName(d.Result.Swap),
                     ["alpha_to_live_ms"] = d.Result.Timings.AlphaToLive.TotalMilliseconds,
+                    ["guard"] = GuardJson(d.Result.Guard),
                     ["total_ms"] = d.Result.Timings.Total.TotalMilliseconds,
                 });
                 JsonOutput.Write(document);
@@ -148,14 +153,29 @@ internal static class CustomizeCommand
                 ["alpha"] = t.Alpha.TotalMilliseconds,
                 ["blend"] = t.Blend.TotalMilliseconds,
                 ["swap"] = t.Swap.TotalMilliseconds,
+                ["guard"] = t.Guard.TotalMilliseconds,
                 ["total"] = t.Total.TotalMilliseconds,
                 ["alpha_to_live"] = t.AlphaToLive.TotalMilliseconds,
             },
             ["output"] = output is null ? null : Path.GetFullPath(output),
             ["rank"] = rank,
             ["swap"] = SwapName(result.Swap),
+            ["guard"] = GuardJson(result.Guard),
         };
     }
+
+    /// <summary>The guard's verdict: the kept scale (0: no adapter), why, and each candidate's held-out NLL; null when alpha was given.</summary>
+    private static JsonObject? GuardJson(GuardVerdict? verdict) => verdict is null ? null : new JsonObject
+    {
+        ["kept_scale"] = verdict.KeptScale,
+        ["skipped"] = verdict.Skipped,
+        ["reason"] = verdict.Reason,
+        ["fit_examples"] = verdict.FitExamples,
+        ["held_out_examples"] = verdict.HeldOutExamples,
+        ["forward_passes"] = verdict.ForwardPasses,
+        ["ms"] = verdict.Time.TotalMilliseconds,
+        ["candidates"] = JsonOutput.Array(verdict.Candidates, c => new JsonObject { ["scale"] = c.Scale, ["mean_nll"] = c.MeanNll }),
+    };
 
     /// <summary>alpha per base adapter as a bar, with the similarity it came from.</summary>
     internal static Table AlphaTable(AdapterPoolArtifact pool, CustomizationResult result)
@@ -187,7 +207,8 @@ internal static class CustomizeCommand
             SwapKind.RuntimeMix => "runtime mix",
             _ => throw new ArgumentOutOfRangeException(nameof(result), result.Swap, "unknown swap kind"),
         };
-        return $"embed {Ms(t.Embed)}, alpha {Ms(t.Alpha)}, blend {Ms(t.Blend)} ({device}{kernel}), swap {Ms(t.Swap)} ({swap}): total {Ms(t.Total)}; alpha to live {Ms(t.AlphaToLive)}";
+        var guard = t.Guard > TimeSpan.Zero ? $"guard {Ms(t.Guard)} ({result.Guard!.ForwardPasses} forward passes), " : "";
+        return $"embed {Ms(t.Embed)}, alpha {Ms(t.Alpha)}, {guard}blend {Ms(t.Blend)} ({device}{kernel}), swap {Ms(t.Swap)} ({swap}): total {Ms(t.Total)}; alpha to live {Ms(t.AlphaToLive)}";
     }
 
     private static string SwapName(SwapKind swap) => swap switch

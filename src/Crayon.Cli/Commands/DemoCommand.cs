@@ -77,6 +77,7 @@ public static class DemoCommand
             var customization = demo.Customize();
             console.MarkupLineInterpolated($"[bold]3. Customize[/] to {customization.Task} from {customization.Examples.Count} examples, e.g. \"{Shorten(customization.Examples[0].Question)}\"");
             console.Write(CustomizeCommand.AlphaTable(customization.Pool, customization.Result));
+            if (customization.Result.Guard is { } verdict) console.WriteLine(verdict.ToString());
             console.WriteLine(CustomizeCommand.Timings(customization.Result, customization.BlendDevice));
             console.MarkupLine("[bold]4. Answers[/] (choice by log-likelihood; NLL of the gold answer):");
             var answers = demo.Answer();

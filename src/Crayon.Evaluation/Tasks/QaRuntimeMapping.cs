@@ -23,8 +23,18 @@ public sealed record QaPoolExample(QaItem Item) : PoolExample(Item.Task, Item.Id
 /// <summary>How the evaluation hands QA items to the text-first runtime: the one place QA items become texts.</summary>
 public static class QaRuntimeMapping
 {
-    /// <summary>A user's example as the runtime embeds it: the item's query text (what the model reads before any answer).</summary>
-    public static Example AsExample(this QaItem item) => new(QaPrompt.QueryText(item, ExampleEmbedder.QueryBudget));
+    /// <summary>
+    /// A user's example as the runtime embeds it: the item's query text (what the model reads before any answer), with the
+    /// gold answer as the response the customizer's guard scores (a question-answer item's query text is its scoring
+    /// prompt). A winogrande sentence has its blank inside, not at the end: it goes without a response, judged as a whole text.
+    /// </summary>
+    public static Example AsExample(this QaItem item)
+    {
+        var query = QaPrompt.QueryText(item, ExampleEmbedder.QueryBudget);
+        return QaPrompt.StyleOf(item) == PromptStyle.QuestionAnswer
+            ? new Example(query, QaPrompt.ForTraining(item).Completion)
+            : new Example(query);
+    }
 
     public static IReadOnlyList<Example> AsExamples(this IEnumerable<QaItem> items) => items.Select(AsExample).ToArray();
 

@@ -9,9 +9,11 @@ namespace Crayon.Customization;
 /// <param name="Blend">The blend kernel (in place it overlaps the swap; a first load's blend includes its read-back); zero for runtime mix.</param>
 /// <param name="Swap">The rest of making the adapter live: in place, the pipelined read-back and upload into llama.cpp's tensors; on a
 /// first load, llama.cpp loading the adapter; for runtime mix, setting the adapters.</param>
-public sealed record CustomizationTimings(TimeSpan Embed, TimeSpan Alpha, TimeSpan Blend, TimeSpan Swap)
+/// <param name="Guard">The guard judging the blend before it went live: alpha of the fit examples, its blend (a first load of the
+/// slot's shape lands here then), the held-out forward passes at every scale. Zero when it was off or skipped.</param>
+public sealed record CustomizationTimings(TimeSpan Embed, TimeSpan Alpha, TimeSpan Blend, TimeSpan Swap, TimeSpan Guard = default)
 {
-    public TimeSpan Total => Embed + Alpha + Blend + Swap;
+    public TimeSpan Total => Embed + Alpha + Guard + Blend + Swap;
 
     /// <summary>Alpha in to adapter live: the blend and the swap.</summary>
     public TimeSpan AlphaToLive => Blend + Swap;
@@ -25,8 +27,9 @@ public sealed record CustomizationTimings(TimeSpan Embed, TimeSpan Alpha, TimeSp
 public sealed class CustomizationResult
 {
     internal CustomizationResult(CustomizationAlpha alpha, IReadOnlyList<int> blended, SwapKind swap, CustomizationTimings timings,
-        InPlaceSwapTimings? inPlace, BlendTimings? blendTimings)
+        InPlaceSwapTimings? inPlace, BlendTimings? blendTimings, GuardVerdict? guard = null)
     {
+        Guard = guard;
         Customization = alpha;
         Blended = blended;
         Swap = swap;
@@ -54,6 +57,12 @@ public sealed class CustomizationResult
     public SwapKind Swap { get; }
 
     public CustomizationTimings Timings { get; }
+
+    /// <summary>What the guard kept (the blend's live scale, 0: the base model) and why; null when alpha was given directly (<see cref="Customizer.Apply(double[], LlamaContext)"/>).</summary>
+    public GuardVerdict? Guard { get; }
+
+    /// <summary>The scale the blend is live at: the guard's choice, else 1.</summary>
+    public double Scale => Guard?.KeptScale ?? 1;
 
     /// <summary>The pipelined in-place swap's milestones; null unless <see cref="Swap"/> is <see cref="SwapKind.InPlace"/>.</summary>
     public InPlaceSwapTimings? InPlace { get; }

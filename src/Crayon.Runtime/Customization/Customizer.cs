@@ -45,6 +45,7 @@ public sealed class Customizer : IDisposable
                                             $"use --signal {ExampleEmbeddings.Name(pool.Signal)} or a pool built with --signal {ExampleEmbeddings.Name(wanted)}");
         _options.Alpha.Validate(pool.Count);
         if (_options.SwapChunkBytes < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.SwapChunkBytes, "SwapChunkBytes must be 0 (1 MiB) or more");
+        (_options.Guard ?? throw new ArgumentException("CustomizerOptions.Guard is null; use GuardOptions.Off to switch the guard off", nameof(options))).Validate();
         if (!Enum.IsDefined(_options.Mode)) throw new ArgumentOutOfRangeException(nameof(options), _options.Mode, "unknown customization mode");
         Model = model;
         Pool = pool;
@@ -129,8 +130,40 @@ public sealed class Customizer : IDisposable
     public BlendCoefficients Coefficients(IReadOnlyList<float[]> embeddings, AlphaOptions? alpha = null, ExampleAggregation? aggregation = null) =>
         TaskAlpha.From(embeddings, Pool.Centroids, e => Pool.ToCentroidSpace(e), alpha ?? _options.Alpha, aggregation ?? _options.Aggregation);
 
-    /// <summary>Customizes from the user's examples and makes the result live on <paramref name="context"/>.</summary>
-    public CustomizationResult Customize(IReadOnlyList<Example> examples, LlamaContext context) => Apply(Compute(examples), context);
+    /// <summary>
+    /// Customizes from the user's examples and makes the result live on <paramref name="context"/>. With the guard on
+    /// (<see cref="CustomizerOptions.Guard"/>) and two examples or more, a share of them is held out: alpha of the rest is
+    /// blended and scored on them at each guard scale (default: none, i.e. no adapter, and full); the blend of alpha over ALL examples then goes
+    /// live at the scale that scored best (selection on held-out data, then a refit on everything, as with any
+    /// hyperparameter; alpha of 3/4 of the examples and of all of them differ little, the scale is what the guard decides).
+    /// With one example nothing can be held out and the blend goes live at full scale, unjudged (the verdict says so).
+    /// </summary>
+    public CustomizationResult Customize(IReadOnlyList<Example> examples, LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(context);
+        if (examples.Count == 0) throw new ArgumentException("customization needs at least one example", nameof(examples));
+        if (!ReferenceEquals(context.Model, Model)) throw new ArgumentException("the context belongs to another model than the customizer's", nameof(context));
+        var clock = Stopwatch.StartNew();
+        var embedded = Embed(examples);
+        var customization = Compute(embedded, clock.Elapsed);
+        var guard = _options.Guard;
+        var heldOut = guard.Enabled ? CustomizationGuard.HeldOut(examples.Count, guard) : [];
+        if (heldOut.Length == 0)
+            return Apply(customization, context, 1f, GuardVerdict.Skip(guard.Enabled ? "one example: nothing to hold out of alpha, the blend is live unjudged" : "switched off"));
+
+        var guardClock = Stopwatch.StartNew();
+        var held = heldOut.ToHashSet();
+        var fit = Compute(embedded.Where((_, i) => !held.Contains(i)).ToArray(), TimeSpan.Zero);
+        GuardVerdict verdict;
+        lock (_gate)
+        {
+            ApplyLocked(fit, context, 1f, null);
+            verdict = CustomizationGuard.Judge(context, heldOut.Select(i => examples[i]).ToArray(), guard.Scales,
+                scale => SetScaleLocked(context, fit, (float)scale), examples.Count - heldOut.Length, guardClock);
+        }
+        return Apply(customization, context, (float)verdict.KeptScale, verdict with { Time = guardClock.Elapsed });
+    }
 
     /// <summary>Customizes from plain lines of text (each line one example).</summary>
     public CustomizationResult Customize(IReadOnlyList<string> lines, LlamaContext context) => Customize(Example.FromLines(lines), context);
@@ -143,8 +176,10 @@ public sealed class Customizer : IDisposable
         return Apply(CustomizationAlpha.Given(alpha), context);
     }
 
-    /// <summary>Blends by <paramref name="customization"/>'s alpha and lands the blend in <paramref name="context"/>'s live adapter slot.</summary>
-    public CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context)
+    /// <summary>Blends by <paramref name="customization"/>'s alpha and lands the blend in <paramref name="context"/>'s live adapter slot, at full scale (no guard: alpha was given).</summary>
+    public CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context) => Apply(customization, context, 1f, null);
+
+    private CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard)
     {
         ArgumentNullException.ThrowIfNull(customization);
         ArgumentNullException.ThrowIfNull(context);
@@ -153,30 +188,48 @@ public sealed class Customizer : IDisposable
         if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(customization));
         var weights = alpha.Select(a => (float)a).ToArray();
         BlendSelection.CheckWeights(weights, Pool.Count);
-        var used = UsedAdapters(weights);
-        lock (_gate)
-        {
-            var clock = Stopwatch.StartNew();
-            if (_mixAdapters is not null)
-            {
-                var set = AdapterSet.Mix(used.Select(i => (_mixAdapters[i], weights[i])).ToArray());
-                context.ApplyAdapters(set);
-                _mixed[context] = set;
-                return new CustomizationResult(customization, used, SwapKind.RuntimeMix,
-                    new CustomizationTimings(customization.Embed, customization.AlphaTime, TimeSpan.Zero, clock.Elapsed), null, null);
-            }
+        lock (_gate) return ApplyLocked(customization, context, scale, guard);
+    }
 
-            if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
-            var (mode, topK, stacked) = BlendShape(used.Length);
-            var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType, _options.SwapChunkBytes);
-            var elapsed = clock.Elapsed;
-            // In place the blend and the swap overlap (read-back and upload are pipelined): the kernel's own time counts as the
-            // blend, the rest of the call as the swap, so the two still add up to alpha-in to adapter-live.
-            if (blendTime > elapsed) blendTime = elapsed;
-            var blended = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK) : used;
-            return new CustomizationResult(customization, blended, kind,
-                new CustomizationTimings(customization.Embed, customization.AlphaTime, blendTime, elapsed - blendTime), inPlace, blendTimings);
+    private CustomizationResult ApplyLocked(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard)
+    {
+        var weights = customization.Alpha.Select(a => (float)a).ToArray();
+        var used = UsedAdapters(weights);
+        var guardTime = guard?.Time ?? TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        if (_mixAdapters is not null)
+        {
+            SetScaleLocked(context, customization, scale);
+            return new CustomizationResult(customization, used, SwapKind.RuntimeMix,
+                new CustomizationTimings(customization.Embed, customization.AlphaTime, TimeSpan.Zero, clock.Elapsed, guardTime), null, null, guard);
         }
+
+        if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
+        var (mode, topK, stacked) = BlendShape(used.Length);
+        var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType, _options.SwapChunkBytes);
+        slot.SetScale(scale);
+        var elapsed = clock.Elapsed;
+        // In place the blend and the swap overlap (read-back and upload are pipelined): the kernel's own time counts as the
+        // blend, the rest of the call as the swap, so the two still add up to alpha-in to adapter-live.
+        if (blendTime > elapsed) blendTime = elapsed;
+        var blended = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK) : used;
+        return new CustomizationResult(customization, blended, kind,
+            new CustomizationTimings(customization.Embed, customization.AlphaTime, blendTime, elapsed - blendTime, guardTime), inPlace, blendTimings, guard);
+    }
+
+    /// <summary>Makes <paramref name="customization"/>'s blend live on <paramref name="context"/> at <paramref name="scale"/> (0: no adapter), without blending again.</summary>
+    private void SetScaleLocked(LlamaContext context, CustomizationAlpha customization, float scale)
+    {
+        if (_mixAdapters is null)
+        {
+            _slots[context].SetScale(scale);
+            return;
+        }
+        var weights = customization.Alpha.Select(a => (float)a).ToArray();
+        // Runtime mix sums scale_i · B_i·A_i: multiplying every scale by s scales the mix by exactly s.
+        var set = scale == 0 ? AdapterSet.None : AdapterSet.Mix(UsedAdapters(weights).Select(i => (_mixAdapters[i], weights[i] * scale)).ToArray());
+        context.ApplyAdapters(set);
+        _mixed[context] = set;
     }
 
     /// <summary>The blend of <paramref name="alpha"/> read back into host memory (e.g. to save it as a GGUF adapter); nothing is swapped.</summary>

@@ -32,6 +32,12 @@ public sealed record CustomizerOptions
     /// <summary>Threads that embed the examples; 1 keeps embeddings bit-identical across machines.</summary>
     public int EmbeddingThreads { get; init; } = 1;
 
+    /// <summary>
+    /// The guard that judges each customization from examples on a held-out share of them and keeps the best of no adapter
+    /// and the blend at reduced or full scale. On by default: see benchmarks/results/customize.md for what it changed.
+    /// </summary>
+    public GuardOptions Guard { get; init; } = new();
+
     /// <summary>The measured defaults.</summary>
     public static CustomizerOptions Default { get; } = new();
 }

@@ -8,6 +8,8 @@ namespace Crayon.Customization;
 /// The customizer's adapter in one context: loaded into llama.cpp once per shape (blend mode and adapters stacked), then
 /// rewritten in place by every later blend of that shape, pipelined chunk by chunk. A new shape loads once and becomes
 /// the slot. Logits after an in-place swap equal those of a fresh load of the same blend: same element type, same values.
+/// The slot also has a scale (the guard's choice): applied through llama.cpp's adapter scale, no reload; scale 0 clears
+/// the context's set (the base model) while the slot keeps its tensors for the next swap.
 /// </summary>
 internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 {
@@ -16,13 +18,18 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 
     public LlamaContext Context { get; } = context;
 
-    /// <summary>Lands the blend of <paramref name="pool"/> by <paramref name="weights"/> in this context.</summary>
+    /// <summary>The scale the slot's blend is live at; 0: the context computes with the base model.</summary>
+    public float Scale { get; private set; } = 1f;
+
+    /// <summary>Lands the blend of <paramref name="pool"/> by <paramref name="weights"/> in this context (at the slot's current scale; see <see cref="SetScale"/>).</summary>
     /// <returns>How it landed; the blend's own time (the kernel in place, where it overlaps the swap; the whole blend call before a first load).</returns>
     public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendMode mode, int? topK, int stacked, GgmlType type, long chunkBytes)
     {
         if (_adapter is not null && _shape == (mode, stacked, type))
         {
-            if (!_adapter.IsApplied) _adapter.Reapply();
+            // An in-place rewrite reaches only an applied adapter; at scale 0 it is applied for the rewrite at scale 1, and
+            // SetScale clears the set again after.
+            if (!_adapter.IsApplied) _adapter.Reapply(Scale == 0 ? 1f : Scale);
             var timings = _adapter.SwapFrom(pool, weights, mode, topK, chunkBytes);
             return (SwapKind.InPlace, timings, null, TimeSpan.FromMicroseconds(timings.BlendMicroseconds));
         }
@@ -33,13 +40,34 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
         _adapter?.Dispose();
         _adapter = created;
         _shape = (mode, stacked, type);
+        Scale = 1f;
         return (SwapKind.Loaded, null, blend.Timings, blendTime);
     }
 
-    /// <summary>Applies the live adapter again after the context was given another set (e.g. the base model for a comparison).</summary>
+    /// <summary>
+    /// Makes the slot's blend live at <paramref name="scale"/> without reloading it: llama.cpp's adapter scale (a graph
+    /// re-plan at the next decode, no upload); 0 clears the context's set. Nothing happens when that is already so.
+    /// </summary>
+    public void SetScale(float scale)
+    {
+        if (_adapter is null) throw new InvalidOperationException("the slot holds no blend yet");
+        if (scale == 0)
+        {
+            if (!Context.Adapters.IsEmpty) Context.ApplyAdapters(AdapterSet.None);
+        }
+        else if (!_adapter.IsApplied || _adapter.Scale != scale)
+        {
+            _adapter.Reapply(scale);
+        }
+        Scale = scale;
+    }
+
+    /// <summary>Gives the context the slot's blend at the slot's scale again after it was given another set (e.g. the base model for a comparison).</summary>
     public void Restore()
     {
-        if (_adapter is { IsApplied: false }) _adapter.Reapply();
+        if (_adapter is null) return;
+        if (Scale == 0) Context.ApplyAdapters(AdapterSet.None);
+        else if (!_adapter.IsApplied || _adapter.Scale != Scale) _adapter.Reapply(Scale);
     }
 
     public void Dispose() => _adapter?.Dispose();

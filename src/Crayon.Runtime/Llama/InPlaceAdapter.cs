@@ -83,11 +83,22 @@ public sealed class InPlaceAdapter : IDisposable
     /// <summary>True while the context's adapter set holds this adapter (an in-place rewrite reaches the context).</summary>
     public bool IsApplied => !_disposed && _context.Adapters.Entries.Any(e => ReferenceEquals(e.Adapter, _adapter));
 
-    /// <summary>Makes this adapter the context's set again (llama.cpp re-plans its graph once), e.g. after a comparison with the base model.</summary>
-    public void Reapply()
+    /// <summary>The scale llama.cpp applies this adapter with (B·A × scale × alpha/rank); 1 until <see cref="Reapply(float)"/> says otherwise.</summary>
+    public float Scale { get; private set; } = 1f;
+
+    /// <summary>Makes this adapter the context's set again at its <see cref="Scale"/> (llama.cpp re-plans its graph once), e.g. after a comparison with the base model.</summary>
+    public void Reapply() => Reapply(Scale);
+
+    /// <summary>
+    /// Makes this adapter the context's set at <paramref name="scale"/>: the same loaded tensors, no upload, only a graph
+    /// re-plan at the next decode. Exact for any blend mode (llama.cpp multiplies B·A x by the scale), unlike scaling the
+    /// blend's weights, which scales a linear blend's B·A by the square.
+    /// </summary>
+    public void Reapply(float scale)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _context.ApplyAdapters(AdapterSet.Single(_adapter));
+        _context.ApplyAdapters(AdapterSet.Single(_adapter, scale));
+        Scale = scale;
     }
 
     /// <summary>True when <see cref="Image"/> is the backend's pinned host memory (uploads need no staging copy).</summary>

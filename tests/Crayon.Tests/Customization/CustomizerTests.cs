@@ -27,7 +27,7 @@ public class CustomizerTests
     public void FreeModel() => _model?.Dispose();
 
     private static Customizer Create(CustomizerOptions options, BlendBackend backend = BlendBackend.Cpu) =>
-        new(_model, _identity, TinyPool.Pool, options with { Blender = new BlenderOptions { Backend = backend } });
+        new(_model, _identity, TinyPool.Pool, options with { Guard = GuardOptions.Off, Blender = new BlenderOptions { Backend = backend } });
 
     private static IReadOnlyList<Example> Examples(int count = 8) => TinyPool.Examples(count).AsExamples();
 

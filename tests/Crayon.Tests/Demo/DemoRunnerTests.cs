@@ -21,7 +21,8 @@ public class DemoRunnerTests : TempFolderTest
         CacheFolder = PathIn("cache"),
         Pool = new Crayon.Pool.StandardPool { Tasks = ["csqa", "obqa"], Adapters = 2, Rank = 2, ItemsPerTask = 8 },
         ContextTokens = 64,
-        Customizer = new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.5 }, Blender = new Crayon.Blending.BlenderOptions { Backend = Crayon.Blending.BlendBackend.Cpu } },
+        // The guard off: these tests check that the demo's adapter reaches the answers; the guard's own choice is tested in CustomizationGuardTests.
+        Customizer = new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.5 }, Guard = GuardOptions.Off, Blender = new Crayon.Blending.BlenderOptions { Backend = Crayon.Blending.BlendBackend.Cpu } },
     };
 
     [Test]
@@ -40,6 +41,7 @@ public class DemoRunnerTests : TempFolderTest
             Assert.That(customization.Examples.Select(e => e.Task), Is.All.EqualTo("csqa"));
             Assert.That(alpha.Sum(), Is.EqualTo(1).Within(1e-12));
             Assert.That(customization.Result.Timings.Swap, Is.GreaterThan(TimeSpan.Zero));
+            Assert.That(customization.Result.Guard!.ToString(), Is.EqualTo("guard skipped: switched off"), "the verdict the demo prints");
             var answers = demo.Answer();
             Assert.That(answers, Has.Count.EqualTo(3));
             Assert.That(answers.Select(a => a.Customized.GoldNll), Is.Not.EqualTo(answers.Select(a => a.Base.GoldNll)), "the adapter changes the scores");

@@ -4,8 +4,11 @@ using Crayon.Pool.Building;
 
 namespace Crayon.Benchmarking.Customize;
 
-/// <summary>Crayon's alpha for one task (the paper's figure 3) and the similarities it came from.</summary>
-public sealed record TaskAlpha(string Task, int K, int Rank, double[] Similarities, double[] Alpha);
+/// <summary>Crayon's alpha for one task (the paper's figure 3), the similarities it came from, the guard's choice and the hub statistics.</summary>
+/// <param name="GuardScale">The scale the guard kept (0: the base model); 1 when it was off or skipped.</param>
+/// <param name="GuardReason">Why, in the guard's words, with the candidates' held-out NLL.</param>
+public sealed record TaskAlpha(string Task, int K, int Rank, double[] Similarities, double[] Alpha,
+    double GuardScale = 1, string? GuardReason = null, HubStatistics? Hub = null);
 
 /// <summary>What each method cost on one task and K: Crayon's latency split, the baselines' forward passes.</summary>
 /// <param name="Crayon">Crayon's customization, examples in to adapter live.</param>

@@ -64,6 +64,15 @@ public static class CustomizeReport
                 w.WriteNumber("rank", a.Rank);
                 Numbers(w, "similarities", a.Similarities);
                 Numbers(w, "alpha", a.Alpha);
+                w.WriteNumber("guard_scale", a.GuardScale);
+                if (a.GuardReason is not null) w.WriteString("guard", a.GuardReason);
+                if (a.Hub is { } hub)
+                {
+                    w.WriteNumber("alpha_entropy", hub.AlphaEntropy);
+                    w.WriteNumber("top_share", hub.TopShare);
+                    if (hub.SimilarityNllSpearman is { } rho) w.WriteNumber("similarity_nll_spearman", rho);
+                    else w.WriteNull("similarity_nll_spearman");
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -99,11 +108,20 @@ public static class CustomizeReport
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var r in rows)
                 md.AppendLine($"| {r.Task} | {P(r.BaseAcc)} | {P(r.UniformAcc)} | {P(r.BestSingleAcc)} | {P(r.SearchAcc)} | {P(r.CrayonAcc)} | {P(r.OracleAcc)} |");
+            var guarded = result.Alphas.Where(a => a.Rank == rank && a.K == k && a.Hub is not null).ToArray();
+            if (guarded.Length > 0)
+            {
+                md.AppendLine().AppendLine(I($"Guard and hub (alpha entropy in nats, uniform = ln {guarded[0].Alpha.Length} = {Math.Log(guarded[0].Alpha.Length):F2}; top share: the largest alpha; ρ: Spearman between an adapter's similarity and its own NLL on the K user examples, negative when similarity is discriminative):")).AppendLine();
+                md.AppendLine("| task | guard kept | entropy | top share | ρ |");
+                md.AppendLine("|---|---|---:|---:|---:|");
+                foreach (var a in guarded)
+                    md.AppendLine(I($"| {a.Task} | {Crayon.Customization.GuardVerdict.Describe(a.GuardScale)} | {a.Hub!.AlphaEntropy:F2} | {a.Hub.TopShare:P0} | {(a.Hub.SimilarityNllSpearman is { } rho ? rho.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "-")} |"));
+            }
             var costs = result.Costs.Where(c => c.Rank == rank && c.K == k).ToArray();
             if (costs.Length > 0)
             {
                 md.AppendLine().AppendLine("Cost per task (medians over tasks): ").AppendLine();
-                md.AppendLine(I($"- Crayon, examples in to adapter live: embed {Median(costs, c => c.Crayon.Embed.TotalMilliseconds):F1} ms, alpha {Median(costs, c => c.Crayon.Alpha.TotalMilliseconds):F3} ms, blend {Median(costs, c => c.Crayon.Blend.TotalMilliseconds):F2} ms, swap {Median(costs, c => c.Crayon.Swap.TotalMilliseconds):F2} ms (total {Median(costs, c => c.Crayon.Total.TotalMilliseconds):F1} ms)."));
+                md.AppendLine(I($"- Crayon, examples in to adapter live: embed {Median(costs, c => c.Crayon.Embed.TotalMilliseconds):F1} ms, alpha {Median(costs, c => c.Crayon.Alpha.TotalMilliseconds):F3} ms, guard {Median(costs, c => c.Crayon.Guard.TotalMilliseconds):F1} ms, blend {Median(costs, c => c.Crayon.Blend.TotalMilliseconds):F2} ms, swap {Median(costs, c => c.Crayon.Swap.TotalMilliseconds):F2} ms (total {Median(costs, c => c.Crayon.Total.TotalMilliseconds):F1} ms)."));
                 md.AppendLine(I($"- Best single: {costs[0].BestSingleForwardPasses} forward passes, {Median(costs, c => c.BestSingleTime.TotalSeconds):F1} s."));
                 md.AppendLine(I($"- Search: {costs[0].SearchEvaluations} blends, {costs[0].SearchForwardPasses} forward passes, {Median(costs, c => c.SearchTime.TotalSeconds):F1} s."));
             }

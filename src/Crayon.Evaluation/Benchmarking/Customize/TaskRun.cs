@@ -39,12 +39,13 @@ internal sealed class TaskRun(LlamaModel model, Customizer customizer, Customize
             var customized = customizer.Customize(examples.AsExamples(), context);
             crayon = Score(context, split, null);
             timings = customized.Timings;
-            alphas.Add(new TaskAlpha(split.Name, k, rank, customized.Similarities, customized.Alpha));
 
             var singleClock = Stopwatch.StartNew();
             var singleNll = Enumerable.Range(0, n).Select(i => ExamplesNll(context, OneHot(n, i), examples)).ToArray();
             var best = Array.IndexOf(singleNll, singleNll.Min());
             var singleTime = singleClock.Elapsed;
+            alphas.Add(new TaskAlpha(split.Name, k, rank, customized.Similarities, customized.Alpha, customized.Scale, customized.Guard?.ToString(),
+                HubStatistics.Of(customized.Alpha, customized.Similarities, singleNll)));
             var bestSingle = ScoreWith(context, split, OneHot(n, best));
 
             var search = SimplexSearch.Minimize(alpha => ExamplesNll(context, alpha, examples), n, new SimplexSearchOptions
