@@ -28,14 +28,17 @@ public sealed class ServedCustomizers : IDisposable
     private readonly Dictionary<(Customizer, LlamaContext), string> _lastKey = new();
     private readonly Lock _gate = new();
 
-    private ServedCustomizers(Dictionary<string, Customizer> customizers, Dictionary<string, string> refused)
+    private readonly CustomizationSwap _swap;
+
+    private ServedCustomizers(Dictionary<string, Customizer> customizers, Dictionary<string, string> refused, CustomizationSwap swap)
     {
         _customizers = customizers;
         _refused = refused;
+        _swap = swap;
     }
 
     /// <summary>Pools built for another model (or a model served from memory, which has no file to identify) are served for /blend only.</summary>
-    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, BlendBackend backend)
+    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, BlendBackend backend, CustomizationSwap swap = CustomizationSwap.InPlace)
     {
         var customizers = new Dictionary<string, Customizer>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,7 +61,7 @@ public sealed class ServedCustomizers : IDisposable
             foreach (var c in customizers.Values) c.Dispose();
             throw;
         }
-        return new ServedCustomizers(customizers, refused);
+        return new ServedCustomizers(customizers, refused, swap);
     }
 
     /// <summary>The adapter choice of <paramref name="alpha"/> on <paramref name="pool"/>; errors name <paramref name="field"/> (e.g. "crayon").</summary>
@@ -92,6 +95,11 @@ public sealed class ServedCustomizers : IDisposable
     /// <summary>Makes <paramref name="choice"/>'s customization live on <paramref name="context"/>; the context's KV cache is dropped whenever its adapter changes.</summary>
     internal void Apply(AdapterChoice choice, ChosenCustomization customization, LlamaContext context)
     {
+        if (_swap == CustomizationSwap.Reload)
+        {
+            Reload(customization, context);
+            return;
+        }
         var slot = (customization.Customizer, context);
         lock (_gate)
         {
@@ -105,6 +113,14 @@ public sealed class ServedCustomizers : IDisposable
         }
         customization.Customizer.Apply(customization.Alpha, context);
         lock (_gate) _lastKey[slot] = choice.Key;
+    }
+
+    /// <summary>The baseline: a fresh llama.cpp adapter per turn; the context keeps its own reference until its set is replaced.</summary>
+    private static void Reload(ChosenCustomization customization, LlamaContext context)
+    {
+        var blend = customization.Customizer.BlendToHost(customization.Alpha);
+        using var adapter = LlamaAdapter.Load(context.Model, Crayon.Adapters.LoraAdapterGguf.ToBytes(blend, Crayon.Formats.Gguf.GgmlType.F32), "crayon customization (reloaded)");
+        context.ApplyAdapters(AdapterSet.Single(adapter));
     }
 
     public void Dispose()

@@ -76,7 +76,7 @@ public sealed class CrayonServer : IAsyncDisposable
         if (model.HasUnsupportedTemplate)
             options.Log?.Invoke("the model's chat template is not one llama.cpp can render; chat uses the plain User:/Assistant: transcript");
         ServedCustomizers customizers;
-        try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.BlendBackend); }
+        try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.BlendBackend, options.CustomizationSwap); }
         catch { loras.Dispose(); pools.Dispose(); model.Dispose(); throw; }
         var state = new ServerState(options, model, pools, loras, customizers);
         WebApplication? app = null;

@@ -38,6 +38,9 @@ public sealed record CrayonServerOptions
     /// <summary>Requests that may wait for a context; past that the server answers 503 with Retry-After.</summary>
     public int MaxQueue { get; init; } = 64;
 
+    /// <summary>How per-request customizations reach a context: in place (default) or, as the benchmark's baseline, reloaded per turn.</summary>
+    public Crayon.Server.Customizations.CustomizationSwap CustomizationSwap { get; init; }
+
     /// <summary>Customizations that may be registered by id (POST /v1/crayon/customizations).</summary>
     public int MaxCustomizations { get; init; } = 10_000;
 
