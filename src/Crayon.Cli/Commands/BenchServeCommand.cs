@@ -27,19 +27,28 @@ internal static class BenchServeCommand
         var customizedRequests = new Option<int>("--customized-requests") { Description = "requests per customization leg (0 skips per-request customization)", DefaultValueFactory = _ => 512 };
         var distinct = new Option<string>("--distinct") { Description = "distinct customizations interleaved, one leg each (comma-separated)", DefaultValueFactory = _ => "1,16,256" };
         var poolAdapters = new Option<int>("--pool-adapters") { Description = "adapters in the customization pool", DefaultValueFactory = _ => 8 };
+        var backend = new Option<string>("--backend") { Description = "where the served model computes: cpu or vulkan", DefaultValueFactory = _ => "cpu" };
+        var blendBackend = new Option<string>("--blend-backend") { Description = "where customizations blend: auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
         var poolRank = new Option<int>("--pool-rank") { Description = "rank of the customization pool's adapters", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Load-test the server: latency of concurrent completions, 4xx for malformed requests, and per-request customization (in place vs reloading an adapter per request)")
         {
-            model, requests, clients, contexts, threads, maxTokens, json, customizedRequests, distinct, poolAdapters, poolRank,
+            model, requests, clients, contexts, threads, maxTokens, json, customizedRequests, distinct, poolAdapters, poolRank, backend, blendBackend,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var path = result.GetValue(model) ?? DefaultModel.EnsureImported();
             const long maxBody = 64 * 1024;
+            var llamaBackend = result.GetValue(backend) switch
+            {
+                "cpu" => LlamaBackend.Cpu,
+                "vulkan" => LlamaBackend.Vulkan,
+                var other => throw new ArgumentException($"--backend must be cpu or vulkan, got '{other}'"),
+            };
             var options = new CrayonServerOptions
             {
-                ModelPath = path, Backend = LlamaBackend.Cpu, Contexts = result.GetValue(contexts), Threads = result.GetValue(threads),
+                ModelPath = path, Backend = llamaBackend,
+                BlendBackend = BlendOptionParsing.Backend(result.GetValue(blendBackend)!, "--blend-backend", allowAuto: true), Contexts = result.GetValue(contexts), Threads = result.GetValue(threads),
                 ContextLength = 512, MaxBodyBytes = maxBody, MaxQueue = Math.Max(64, result.GetValue(clients)),
             };
             await using var server = await CrayonServer.StartAsync(options, cancellationToken);
@@ -88,6 +97,8 @@ internal static class BenchServeCommand
                     // The machine may be shared: its load when the run ended puts the latencies in context.
                     if (File.Exists("/proc/loadavg")) writer.WriteString("load_average", File.ReadAllText("/proc/loadavg").Trim());
                     writer.WriteString("model", result.GetValue(model) is null ? "stories260K (imported from the shared data)" : Path.GetFileName(path));
+                    writer.WriteString("backend", result.GetValue(backend));
+                    writer.WriteString("blend_device", server.BlendDevice);
                     writer.WriteNumber("contexts", options.Contexts);
                     writer.WriteNumber("threads_per_context", options.Threads);
                     writer.WriteNumber("max_tokens", tokens);
