@@ -98,7 +98,6 @@ internal static class BenchServeCommand
                     if (File.Exists("/proc/loadavg")) writer.WriteString("load_average", File.ReadAllText("/proc/loadavg").Trim());
                     writer.WriteString("model", result.GetValue(model) is null ? "stories260K (imported from the shared data)" : Path.GetFileName(path));
                     writer.WriteString("backend", result.GetValue(backend));
-                    writer.WriteString("blend_device", server.BlendDevice);
                     writer.WriteNumber("contexts", options.Contexts);
                     writer.WriteNumber("threads_per_context", options.Threads);
                     writer.WriteNumber("max_tokens", tokens);

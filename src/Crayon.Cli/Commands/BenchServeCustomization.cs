@@ -14,7 +14,7 @@ namespace Crayon.Cli.Commands;
 /// </summary>
 internal static class BenchServeCustomization
 {
-    public sealed record Leg(CustomizationSwap Swap, int Distinct, HttpLoadResult Load);
+    public sealed record Leg(CustomizationSwap Swap, int Distinct, string BlendDevice, HttpLoadResult Load);
 
     public static async Task<IReadOnlyList<Leg>> RunAsync(CrayonServerOptions baseOptions, string modelPath, int requests, int clients, int tokens,
         IReadOnlyList<int> distinctCounts, int adapters, int rank, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ internal static class BenchServeCustomization
                 {
                     var load = await HttpLoad.RunAsync(http, requests, clients, Request(distinct), (status, _) => status == HttpStatusCode.OK, cancellationToken);
                     Console.WriteLine($"customized, {Name(swap)}, {distinct} distinct: {load}");
-                    legs.Add(new Leg(swap, distinct, load));
+                    legs.Add(new Leg(swap, distinct, server.BlendDevice, load));
                 }
             }
             return legs;
@@ -72,6 +72,7 @@ internal static class BenchServeCustomization
             writer.WriteStartObject();
             writer.WriteString("swap", Name(leg.Swap));
             writer.WriteNumber("distinct_customizations", leg.Distinct);
+            writer.WriteString("blend_device", leg.BlendDevice);
             write(writer, "load", leg.Load);
             writer.WriteEndObject();
         }
