@@ -80,6 +80,9 @@ public sealed class ServedCustomizers : IDisposable
 
     private static string Field(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
 
+    /// <summary>Pools served for /v1/crayon/blend only, and why they cannot customize the served model.</summary>
+    public IReadOnlyDictionary<string, string> Refused => _refused;
+
     /// <summary>The pools requests may customize with.</summary>
     public IReadOnlyCollection<string> Pools => _customizers.Keys;
 

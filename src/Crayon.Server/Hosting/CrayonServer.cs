@@ -78,6 +78,7 @@ public sealed class CrayonServer : IAsyncDisposable
         ServedCustomizers customizers;
         try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.BlendBackend, options.CustomizationSwap); }
         catch { loras.Dispose(); pools.Dispose(); model.Dispose(); throw; }
+        foreach (var (pool, why) in customizers.Refused) options.Log?.Invoke($"pool '{pool}' cannot customize requests: {why}");
         var state = new ServerState(options, model, pools, loras, customizers);
         WebApplication? app = null;
         try
