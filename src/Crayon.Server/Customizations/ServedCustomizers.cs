@@ -104,15 +104,18 @@ public sealed class ServedCustomizers : IDisposable
             return;
         }
         var slot = (customization.Customizer, context);
+        bool holdsIt;
         lock (_gate)
         {
-            if (_lastKey.TryGetValue(slot, out var last) && last == choice.Key)
-            {
-                // The slot still holds this blend; a plain-adapter turn in between only detached it.
-                customization.Customizer.Restore(context);
-                return;
-            }
-            _lastKey.Remove(slot); // if the swap fails half way the slot's contents are unknown
+            holdsIt = _lastKey.TryGetValue(slot, out var last) && last == choice.Key;
+            if (!holdsIt) _lastKey.Remove(slot); // if the swap fails half way the slot's contents are unknown
+        }
+        // Only this turn uses the context, so its entry cannot change between the lookup and the swap.
+        if (holdsIt)
+        {
+            // The slot still holds this blend; a plain-adapter turn in between only detached it.
+            customization.Customizer.Restore(context);
+            return;
         }
         customization.Customizer.Apply(customization.Alpha, context);
         lock (_gate) _lastKey[slot] = choice.Key;

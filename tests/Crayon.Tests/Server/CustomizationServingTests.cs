@@ -1,3 +1,4 @@
+using Crayon.Server.Customizations;
 using Crayon.Tests.Support;
 using NUnit.Framework;
 
@@ -16,7 +17,7 @@ public class CustomizationServingTests : TempFolderTest
     private static readonly PathAgreement Tolerance = PathAgreement.TokenLogProbability;
 
     [Test, Category(PathAgreement.Category)]
-    public async Task ACustomizedCompletionEqualsTheSameBlendLoadedLocally()
+    public async Task ACustomizedCompletionEqualsTheSameBlendLoadedLocally([Values] CustomizationSwap swap)
     {
         using var fixture = new ServedCustomization(TempFolder.FullName);
         double[] a = [0.5, 0.25, 0.125, 0.125], b = [0, 1.5, 0, 0.5];
@@ -26,7 +27,8 @@ public class CustomizationServingTests : TempFolderTest
         Assert.That(localA, Is.Not.EqualTo(localBase), "the customization changes the log-probabilities (else this test proves nothing)");
         Assert.That(localA, Is.Not.EqualTo(localB), "two customizations differ (else swapping proves nothing)");
 
-        await using var server = await ServedStories.StartAsync(fixture.Options(contexts: 1));
+        // Reload (a fresh adapter per turn) is bench serve's baseline; it must answer the same.
+        await using var server = await ServedStories.StartAsync(fixture.Options(contexts: 1) with { CustomizationSwap = swap });
         using var http = ServedStories.Client(server);
         var (status, registered) = await ServedStories.PostAsync(http, "v1/crayon/customizations", $$"""{"pool":"tiny","alpha":{{ServedCustomization.Json(b)}}}""");
         Assert.That(status, Is.EqualTo(200), registered.ToString());
