@@ -5,8 +5,8 @@
 #   $OUT/summary.md    the short table (also printed last)
 #   $OUT/log.txt       every step's output
 # Run from the repository root:  benchmarks/gpu/run.sh [options]
-#   --steps LIST     steps to run, comma-separated (default: all): devices,blend,shapes,recipes,tune,swap,decode,peers
-#                    (split into two calls: --steps devices,blend,shapes,recipes,tune  then  --steps swap,decode,peers;
+#   --steps LIST     steps to run, comma-separated (default: all): devices,blend,shapes,recipes,tune,swap,decode,serve,peers
+#                    (split into two calls: --steps devices,blend,shapes,recipes,tune  then  --steps swap,decode,serve,peers;
 #                    each call's results.json holds that call's steps only)
 #   --smoke          tiny sizes on whatever device there is (lavapipe via GGML_VK_VISIBLE_DEVICES=0, or the CPU): CI
 #   --bundle FILE    the archive (default dist/gpu-bundle.tar.xz); --app DIR runs an unpacked app instead
@@ -16,7 +16,7 @@
 set -uo pipefail
 started_at=$(date +%s)
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-steps="devices,blend,shapes,recipes,tune,swap,decode,peers"
+steps="devices,blend,shapes,recipes,tune,swap,decode,serve,peers"
 smoke=0
 bundle="$repo/dist/gpu-bundle.tar.xz"
 app=""
@@ -35,7 +35,7 @@ while (( $# > 0 )); do
   esac
 done
 for s in ${steps//,/ }; do
-  case "$s" in devices|blend|shapes|recipes|tune|swap|decode|peers) ;; *) echo "run.sh: unknown step '$s'" >&2; exit 2 ;; esac
+  case "$s" in devices|blend|shapes|recipes|tune|swap|decode|serve|peers) ;; *) echo "run.sh: unknown step '$s'" >&2; exit 2 ;; esac
 done
 wants() { [[ ",$steps," == *",$1,"* ]]; }
 
@@ -129,6 +129,7 @@ if (( smoke )); then
   llama_backend=(--backend cpu --threads 1); decode_args=(--configs none,single,concat-2,mix-2 --tokens 4 --runs 1 --prompt-tokens 4 -n 4)
   tune_args=(--sizes 4 -n 2 --storage f16 --workgroup-sizes 64,256 --loads 2,4 --unrolls 4)
   peers_args=(--smoke)
+  serve_args=(--backend cpu --requests 64 --customized-requests 32 --distinct 1,4)
 else
   sizes="16,32,64,128,256,512,1024"; big="256,1024"; adapters="8,32"; reps=9; shapes_1b="llama-3.2-1b"; shapes_8b="llama-3-8b"
   recipe_sizes="64,256,1024"; recipe_adapters="$adapters"; recipe_storage="f16,f32"
@@ -136,6 +137,9 @@ else
   llama_backend=(--backend vulkan); decode_args=(--configs none,single,linear,concat-4,mix-2,mix-4,mix-8 --tokens 128 --runs 3 --prompt-tokens 32 -n 8)
   tune_args=(--sizes 256,1024 -n 8,32 --storage f16,f32 --grid axes)
   peers_args=()
+  # Per-request customization on the served 1B model: in-place swap beside reloading an adapter per request, 1/16/256 distinct.
+  serve_args=(--model "$base/models/llama-3.2-1b-f16.gguf" --backend vulkan --blend-backend vulkan --contexts 2 --threads 4
+              --requests 128 --customized-requests 128 --distinct 1,16,256 --max-tokens 8 --pool-adapters 8 --pool-rank 16)
 fi
 
 wants devices && step devices 60 "${crayon[@]}" devices
@@ -158,7 +162,7 @@ if wants tune; then
   # A cap makes each workgroup loop over several tiles: 1056 = 8 workgroups of 256 on each of the H200's 132 SMs.
   (( smoke )) || step tune-cap 120 "${crayon[@]}" bench tune --sizes 256,1024 -n 8,32 --storage f16,f32 --grid full --workgroup-sizes 256 --loads 1 --unrolls 4 --max-workgroups 0,528,1056,2112,4224 -r 5 --json "$J/tune-cap.json"
 fi
-if { wants swap || wants decode; } && (( ! smoke )) && [[ ! -f "$base/models/llama-3.2-1b-f16.gguf" ]]; then
+if { wants swap || wants decode || wants serve; } && (( ! smoke )) && [[ ! -f "$base/models/llama-3.2-1b-f16.gguf" ]]; then
   mkdir -p "$base/models"
   step model 120 "${crayon[@]}" model random --preset llama-3.2-1b --type f16 -o "$base/models/llama-3.2-1b-f16.gguf"
 fi
@@ -171,6 +175,7 @@ if wants swap; then
   done
 fi
 wants decode && step decode 200 "${crayon[@]}" bench decode "${model_args[@]}" "${llama_backend[@]}" "${decode_args[@]}" --json "$J/decode.json"
+wants serve && step serve 240 "${crayon[@]}" bench serve "${serve_args[@]}" --json "$J/serve.json"
 wants peers && step peers 300 python3 "$repo/benchmarks/gpu/peers.py" "${peers_args[@]}" --out "$J/peers.json"
 
 # --- results -------------------------------------------------------------------------------------------

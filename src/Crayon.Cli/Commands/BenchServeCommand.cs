@@ -24,15 +24,31 @@ internal static class BenchServeCommand
         var threads = new Option<int>("--threads") { Description = "CPU threads per context", DefaultValueFactory = _ => 1 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "tokens generated per request", DefaultValueFactory = _ => 8 };
         var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
-        var command = new Command("serve", "Load-test the server: latency of concurrent completions, and 4xx for malformed requests") { model, requests, clients, contexts, threads, maxTokens, json };
+        var customizedRequests = new Option<int>("--customized-requests") { Description = "requests per customization leg (0 skips per-request customization)", DefaultValueFactory = _ => 512 };
+        var distinct = new Option<string>("--distinct") { Description = "distinct customizations interleaved, one leg each (comma-separated)", DefaultValueFactory = _ => "1,16,256" };
+        var poolAdapters = new Option<int>("--pool-adapters") { Description = "adapters in the customization pool", DefaultValueFactory = _ => 8 };
+        var backend = new Option<string>("--backend") { Description = "where the served model computes: cpu or vulkan", DefaultValueFactory = _ => "cpu" };
+        var blendBackend = new Option<string>("--blend-backend") { Description = "where customizations blend: auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
+        var poolRank = new Option<int>("--pool-rank") { Description = "rank of the customization pool's adapters", DefaultValueFactory = _ => 8 };
+        var command = new Command("serve", "Load-test the server: latency of concurrent completions, 4xx for malformed requests, and per-request customization (in place vs reloading an adapter per request)")
+        {
+            model, requests, clients, contexts, threads, maxTokens, json, customizedRequests, distinct, poolAdapters, poolRank, backend, blendBackend,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var path = result.GetValue(model) ?? DefaultModel.EnsureImported();
             const long maxBody = 64 * 1024;
+            var llamaBackend = result.GetValue(backend) switch
+            {
+                "cpu" => LlamaBackend.Cpu,
+                "vulkan" => LlamaBackend.Vulkan,
+                var other => throw new ArgumentException($"--backend must be cpu or vulkan, got '{other}'"),
+            };
             var options = new CrayonServerOptions
             {
-                ModelPath = path, Backend = LlamaBackend.Cpu, Contexts = result.GetValue(contexts), Threads = result.GetValue(threads),
+                ModelPath = path, Backend = llamaBackend,
+                BlendBackend = BlendOptionParsing.Backend(result.GetValue(blendBackend)!, "--blend-backend", allowAuto: true), Contexts = result.GetValue(contexts), Threads = result.GetValue(threads),
                 ContextLength = 512, MaxBodyBytes = maxBody, MaxQueue = Math.Max(64, result.GetValue(clients)),
             };
             await using var server = await CrayonServer.StartAsync(options, cancellationToken);
@@ -57,6 +73,18 @@ internal static class BenchServeCommand
             Console.WriteLine($"health after the malformed load: {(healthy ? "ok" : "NOT OK")}");
             foreach (var sample in load.FailureSamples.Concat(malformed.FailureSamples)) Console.Error.WriteLine($"  {sample}");
 
+            IReadOnlyList<BenchServeCustomization.Leg> customized = [];
+            if (result.GetValue(customizedRequests) is > 0 and var perLeg)
+            {
+                int[] counts;
+                try { counts = result.GetValue(distinct)!.Split(',').Select(v => int.Parse(v.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(); }
+                catch (FormatException) { Console.Error.WriteLine($"--distinct: expected comma-separated counts such as 1,16,256, got '{result.GetValue(distinct)}'"); return 2; }
+                if (counts.Length == 0 || counts.Any(c => c is < 1 or > 100_000)) { Console.Error.WriteLine("--distinct: every count must be between 1 and 100000"); return 2; }
+                customized = await BenchServeCustomization.RunAsync(options, path, perLeg, result.GetValue(clients), tokens, counts,
+                    result.GetValue(poolAdapters), result.GetValue(poolRank), cancellationToken);
+                foreach (var sample in customized.SelectMany(l => l.Load.FailureSamples).Take(10)) Console.Error.WriteLine($"  {sample}");
+            }
+
             if (result.GetValue(json) is { } file)
             {
                 Directory.CreateDirectory(file.DirectoryName!);
@@ -69,17 +97,19 @@ internal static class BenchServeCommand
                     // The machine may be shared: its load when the run ended puts the latencies in context.
                     if (File.Exists("/proc/loadavg")) writer.WriteString("load_average", File.ReadAllText("/proc/loadavg").Trim());
                     writer.WriteString("model", result.GetValue(model) is null ? "stories260K (imported from the shared data)" : Path.GetFileName(path));
+                    writer.WriteString("backend", result.GetValue(backend));
                     writer.WriteNumber("contexts", options.Contexts);
                     writer.WriteNumber("threads_per_context", options.Threads);
                     writer.WriteNumber("max_tokens", tokens);
                     Write(writer, "completions", load);
                     Write(writer, "malformed", malformed);
                     writer.WriteBoolean("healthy_after_malformed", healthy);
+                    if (customized.Count > 0) BenchServeCustomization.Write(writer, customized, result.GetValue(poolAdapters), result.GetValue(poolRank), Write);
                     writer.WriteEndObject();
                 }
                 Console.WriteLine($"wrote {file.FullName}");
             }
-            return load.Failures == 0 && malformed.Failures == 0 && healthy ? 0 : 1;
+            return load.Failures == 0 && malformed.Failures == 0 && healthy && customized.All(l => l.Load.Failures == 0) ? 0 : 1;
         });
         return command;
     }

@@ -26,6 +26,7 @@ internal static class ServeCommand
         var apiKey = new Option<string?>("--api-key") { Description = "require 'Authorization: Bearer <key>' (default: $CRAYON_API_KEY; none when unset)" };
         var modelId = new Option<string?>("--model-id") { Description = "the model's name in requests and /v1/models (default: the file name)" };
         var contexts = new Option<int>("--contexts") { Description = "llama.cpp contexts: requests computed in parallel", DefaultValueFactory = _ => 1 };
+        var maxCustomizations = new Option<int>("--max-customizations") { Description = "customizations that may be registered by id (POST /v1/crayon/customizations)", DefaultValueFactory = _ => 10_000 };
         var maxQueue = new Option<int>("--max-queue") { Description = "requests that may wait for a context; more get 503 with Retry-After", DefaultValueFactory = _ => 64 };
         var timeout = new Option<double>("--request-timeout") { Description = "seconds a request may take, waiting included (then 504)", DefaultValueFactory = _ => 120 };
         var maxBody = new Option<long>("--max-body") { Description = "largest request body in bytes (then 413)", DefaultValueFactory = _ => 1 << 20 };
@@ -40,7 +41,7 @@ internal static class ServeCommand
         var embeddingSignal = new Option<string>("--embedding-signal") { Description = "what /v1/embeddings returns: query (the pool's signal) or hidden", DefaultValueFactory = _ => "query" };
         var command = new Command("serve", "Serve a GGUF model over an OpenAI-compatible HTTP API, and blend adapter pools for devices")
         {
-            pools, host, port, apiKey, modelId, contexts, maxQueue, timeout, maxBody, drain, blendBackend,
+            pools, host, port, apiKey, modelId, contexts, maxQueue, maxCustomizations, timeout, maxBody, drain, blendBackend,
             loras, maxRequestTokens, maxConnections, keepAlive, headersTimeout, allowedHosts, embeddingSignal,
         };
         llama.AddTo(command, adapters: false);
@@ -70,6 +71,7 @@ internal static class ServeCommand
                 },
                 Contexts = result.GetValue(contexts),
                 MaxQueue = result.GetValue(maxQueue),
+                MaxCustomizations = result.GetValue(maxCustomizations),
                 Threads = result.GetValue(llama.Threads),
                 ContextLength = result.GetValue(llama.ContextLength),
                 RequestTimeout = Seconds(result.GetValue(timeout), "--request-timeout"),

@@ -14,7 +14,7 @@ public static class ChatEndpoint
             body => ChatRequest.Parse(body, state.Model.Id, state.Model.ContextLength, state.Options.MaxRequestTokens)).ConfigureAwait(false);
         var rendered = ChatPrompt.Render(request.Messages, state.Model.ChatTemplate);
         var generation = request.Generation with { ParseSpecialTokens = rendered.ParseSpecial };
-        var choice = state.ChooseAdapters(generation.Lora);
+        var choice = state.ChooseAdapters(generation);
         var id = ResponseIds.Next("chatcmpl");
         await state.RunGenerationAsync(http, choice, async (nextTurn, cancel) =>
         {

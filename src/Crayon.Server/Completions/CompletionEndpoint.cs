@@ -15,7 +15,7 @@ public static class CompletionEndpoint
     {
         var request = await JsonBody.ReadAsync(http, state.Options.MaxBodyBytes,
             body => CompletionRequest.Parse(body, state.Model.Id, state.Model.ContextLength, state.Options.MaxRequestTokens)).ConfigureAwait(false);
-        var choice = state.ChooseAdapters(request.Generation.Lora);
+        var choice = state.ChooseAdapters(request.Generation);
         var id = ResponseIds.Next("cmpl");
         await state.RunGenerationAsync(http, choice, async (nextTurn, cancel) =>
         {

@@ -22,8 +22,16 @@ public sealed record GenerationRequest(int MaxTokens, SamplingOptions Sampling, 
 
     public IReadOnlyList<LoraScale>? Lora { get; init; }
 
+    /// <summary>Crayon's per-request customization ("crayon": {pool, alpha} or {customization}); null: none.</summary>
+    public Crayon.Server.Customizations.CustomizationField? Crayon { get; init; }
+
     /// <summary>Reads the fields both endpoints share beyond the core ones: stream_options and lora.</summary>
-    public GenerationRequest WithExtras(JsonFields f) => this with { IncludeUsage = ParseIncludeUsage(f, Stream), Lora = f.Find("lora") is { } lora ? LoraScale.ParseList(lora, "lora") : null };
+    public GenerationRequest WithExtras(JsonFields f) => this with
+    {
+         IncludeUsage = ParseIncludeUsage(f, Stream),
+        Lora = f.Find("lora") is { } lora ? LoraScale.ParseList(lora, "lora") : null,
+        Crayon = f.Find(Customizations.CustomizationField.Name) is { } crayon ? Customizations.CustomizationField.Parse(crayon) : null,
+    };
 
     private static bool ParseIncludeUsage(JsonFields f, bool stream)
     {

@@ -13,7 +13,7 @@ public static class RequestFields
     private static readonly string[] Shared =
     [
         "model", "max_tokens", "temperature", "top_p", "top_k", "min_p", "seed", "stop", "stream", "stream_options",
-        "logprobs", "n", "best_of", "presence_penalty", "frequency_penalty", "logit_bias", "user", "lora",
+        "logprobs", "n", "best_of", "presence_penalty", "frequency_penalty", "logit_bias", "user", "lora", "crayon",
     ];
 
     public static readonly IReadOnlySet<string> Completion = new HashSet<string>(Shared.Concat(["prompt", "echo", "suffix"]), StringComparer.Ordinal);

@@ -73,7 +73,7 @@ public sealed class ContextScheduler
             var session = await _engine.AcquireAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                session.Context.ApplyAdapters(choice.Adapters);
+                choice.ApplyTo(session.Context);
                 return new ContextTurn(this, session, choice);
             }
             catch

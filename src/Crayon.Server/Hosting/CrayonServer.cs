@@ -1,5 +1,6 @@
 using Crayon.Server.Adapters;
 using Crayon.Server.Blending;
+using Crayon.Server.Customizations;
 using Crayon.Server.Embeddings;
 using Crayon.Server.Completions;
 using Crayon.Server.Http;
@@ -74,7 +75,11 @@ public sealed class CrayonServer : IAsyncDisposable
         catch { pools.Dispose(); model.Dispose(); throw; }
         if (model.HasUnsupportedTemplate)
             options.Log?.Invoke("the model's chat template is not one llama.cpp can render; chat uses the plain User:/Assistant: transcript");
-        var state = new ServerState(options, model, pools, loras);
+        ServedCustomizers customizers;
+        try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.BlendBackend, options.CustomizationSwap); }
+        catch { loras.Dispose(); pools.Dispose(); model.Dispose(); throw; }
+        foreach (var (pool, why) in customizers.Refused) options.Log?.Invoke($"pool '{pool}' cannot customize requests: {why}");
+        var state = new ServerState(options, model, pools, loras, customizers);
         WebApplication? app = null;
         try
         {
@@ -121,6 +126,7 @@ public sealed class CrayonServer : IAsyncDisposable
         app.MapGet("/v1/crayon/pools", http => ServiceEndpoints.PoolsAsync(http, state));
         app.MapGet("/v1/crayon/pools/{id}", http => ServiceEndpoints.PoolAsync(http, state));
         app.MapPost("/v1/crayon/blend", http => BlendEndpoint.HandleAsync(http, state));
+        app.MapPost("/v1/crayon/customizations", http => CustomizationEndpoint.RegisterAsync(http, state));
         app.MapFallback(ServiceEndpoints.NotFoundAsync);
         return app;
     }

@@ -38,6 +38,12 @@ public sealed record CrayonServerOptions
     /// <summary>Requests that may wait for a context; past that the server answers 503 with Retry-After.</summary>
     public int MaxQueue { get; init; } = 64;
 
+    /// <summary>How per-request customizations reach a context: in place (default) or, as the benchmark's baseline, reloaded per turn.</summary>
+    public Crayon.Server.Customizations.CustomizationSwap CustomizationSwap { get; init; }
+
+    /// <summary>Customizations that may be registered by id (POST /v1/crayon/customizations).</summary>
+    public int MaxCustomizations { get; init; } = 10_000;
+
     /// <summary>CPU threads per context; 0: one per core.</summary>
     public int Threads { get; init; }
 
@@ -102,6 +108,7 @@ public sealed record CrayonServerOptions
             if (string.IsNullOrWhiteSpace(host) || host.Any(c => char.IsWhiteSpace(c) || c is '/' or '@'))
                 throw new ArgumentException($"--allowed-hosts entry '{host}' is not a host name (e.g. example.com, 10.0.0.5, * for any)");
         if (Contexts is < 1 or > 256) throw new ArgumentOutOfRangeException(nameof(Contexts), Contexts, "--contexts must be between 1 and 256");
+        if (MaxCustomizations is < 0 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(MaxCustomizations), MaxCustomizations, "--max-customizations must be between 0 and 1000000");
         if (MaxQueue is < 0 or > 100_000) throw new ArgumentOutOfRangeException(nameof(MaxQueue), MaxQueue, "--max-queue must be between 0 and 100000");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "--threads must be 0 (one per core) or more");
         if (ContextLength is < 16 or > 1 << 20) throw new ArgumentOutOfRangeException(nameof(ContextLength), ContextLength, "--ctx must be between 16 and 1048576 tokens");

@@ -1,6 +1,8 @@
 using Crayon.Llama;
 using Crayon.Server.Adapters;
 using Crayon.Server.Blending;
+using Crayon.Server.Completions;
+using Crayon.Server.Customizations;
 using Crayon.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -17,12 +19,14 @@ public sealed class ServerState : IDisposable
     private int _draining;
     private int _inFlight;
 
-    public ServerState(CrayonServerOptions options, ServedModel model, PoolRegistry pools, ServedLoras loras)
+    public ServerState(CrayonServerOptions options, ServedModel model, PoolRegistry pools, ServedLoras loras, ServedCustomizers customizers)
     {
         Options = options;
         Model = model;
         Pools = pools;
         Loras = loras;
+        Customizers = customizers;
+        Customizations = new CustomizationStore(customizers, options.MaxCustomizations);
         Generation = new AdmissionGate("contexts", options.Contexts, options.MaxQueue);
         Blending = new AdmissionGate("the blender", 1, options.MaxQueue);
         Embedding = new AdmissionGate("the embedder", 1, options.MaxQueue);
@@ -136,6 +140,20 @@ public sealed class ServerState : IDisposable
     /// <summary>The adapters a request computes with: its own "lora" list, or the global scales.</summary>
     public AdapterChoice ChooseAdapters(IReadOnlyList<LoraScale>? lora) => lora is null ? Loras.Global : Loras.Resolve(lora, "lora");
 
+    /// <summary>The adapters a generation request computes with: its Crayon customization, its own "lora" list, or the global scales.</summary>
+    public AdapterChoice ChooseAdapters(GenerationRequest request)
+    {
+        if (request.Crayon is not { } crayon) return ChooseAdapters(request.Lora);
+        if (request.Lora is not null) throw ApiException.BadField(CustomizationField.Name, "cannot be combined with \"lora\": a request computes with one customization or with --lora adapters");
+        return crayon.Id is { } id ? Customizations.Get(id, $"{CustomizationField.Name}.customization") : Customizers.Choose(crayon.Pool!, crayon.Alpha!, CustomizationField.Name);
+    }
+
+    /// <summary>One customizer per pool built for the served model: per-request customization.</summary>
+    public ServedCustomizers Customizers { get; }
+
+    /// <summary>Customizations registered by id (POST /v1/crayon/customizations).</summary>
+    public CustomizationStore Customizations { get; }
+
     internal static TimeSpan DefaultRetryAfter => RetryAfter;
 
     public void Dispose()
@@ -149,6 +167,7 @@ public sealed class ServerState : IDisposable
             _embedderTurn.Wait(); // an embedding in flight finishes before its context is freed
             _embedder.Value.Dispose();
         }
+        Customizers.Dispose(); // after the contexts, which hold references on the customizers' live adapters
         Loras.Dispose();
         Model.Dispose();
     }

@@ -20,6 +20,7 @@ namespace Crayon.Server.Protocol;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(LoraAdapterBody[]))]
 [JsonSerializable(typeof(LoraApplyBody))]
+[JsonSerializable(typeof(CustomizationBody))]
 public sealed partial class ServerJson : JsonSerializerContext
 {
     // Quotes and apostrophes in messages stay readable (the default encoder writes \u0027); the

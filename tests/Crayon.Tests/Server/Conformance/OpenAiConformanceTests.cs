@@ -26,6 +26,8 @@ public class OpenAiConformanceTests : TempFolderTest
         LoraAdapterGguf.WriteFile(pool.Adapters.Adapters[0], lora);
         await using var server = await ServedStories.StartAsync(ServedStories.Options() with
         {
+            // Served from the file the pool was built for, so the pool can customize per request.
+            ModelImage = null, ModelPath = PathIn("stories.gguf"),
             ApiKey = Key, Pools = [new PoolSource("tiny", PathIn("pool.gguf"))], Loras = [new LoraSource(lora, 0f)],
         });
 

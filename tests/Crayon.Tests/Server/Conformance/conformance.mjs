@@ -170,6 +170,26 @@ test('llama-server style lora field and /lora-adapters', async () => {
   assert.equal(chat.choices.length, 1);
 });
 
+test('crayon per-request customization through the SDK (undocumented params pass through as the body)', async () => {
+  const ask = (crayon) => client.completions.create({ model, prompt: 'Once upon a time', max_tokens: 6, temperature: 0, logprobs: 0, ...(crayon === undefined ? {} : { crayon }) });
+  const alpha = [0.5, 0.25, 0.125, 0.125];
+  const base = await ask(undefined);
+  const inline = await ask({ pool: 'tiny', alpha });
+  assert.notDeepEqual(inline.choices[0].logprobs.token_logprobs, base.choices[0].logprobs.token_logprobs, 'the customization changes the answer');
+  const registered = await raw('v1/crayon/customizations', { method: 'POST', body: JSON.stringify({ pool: 'tiny', alpha }) });
+  assert.equal(registered.status, 200);
+  const { id } = await registered.json();
+  const byId = await ask({ customization: id });
+  assert.deepEqual(byId.choices[0].logprobs.token_logprobs, inline.choices[0].logprobs.token_logprobs, 'a registered id is the same customization');
+  const baseAgain = await ask(undefined);
+  assert.deepEqual(baseAgain.choices[0].logprobs.token_logprobs, base.choices[0].logprobs.token_logprobs, 'no cache reused across customizations');
+  await refused(ask({ pool: 'tiny', alpha: [1, 0] }), 400, 'invalid_value', 'crayon.alpha');
+  await refused(ask({ pool: 'nope', alpha }), 400, 'pool_not_found', 'crayon.pool');
+  await refused(ask({ pool: 'tiny', alpha: [2000, 0, 0, 0] }), 400, 'invalid_value', 'crayon.alpha[0]');
+  const chat = await client.chat.completions.create({ model, max_tokens: 2, messages: [{ role: 'user', content: 'Hi' }], crayon: { customization: id } });
+  assert.equal(chat.choices.length, 1);
+});
+
 test('blend: huge alpha refused, a normal blend served', async () => {
   const huge = await raw('v1/crayon/blend', { method: 'POST', body: JSON.stringify({ pool: 'tiny', alpha: [3e38, 3e38, 0, 0] }) });
   assert.equal(huge.status, 400);
