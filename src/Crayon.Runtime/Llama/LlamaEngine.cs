@@ -70,6 +70,32 @@ public sealed class LlamaEngine : IDisposable
         return Open();
     }
 
+    /// <summary>
+    /// Waits for a free context and lets <paramref name="prepare"/> give it the adapters this request needs (e.g. a
+    /// customization landing in the context's live slot) instead of the engine's current set. The context keeps what
+    /// <paramref name="prepare"/> applied when the session ends, so the next request for the same adapters finds them in
+    /// place, with no llama.cpp set and no graph re-plan.
+    /// </summary>
+    public async Task<LlamaSession> AcquireAsync(Action<LlamaContext> prepare, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepare);
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        LlamaContext? context = null;
+        try
+        {
+            lock (_gate) ObjectDisposedException.ThrowIf(_disposed, this);
+            context = TakeContext();
+            prepare(context);
+            return new LlamaSession(this, context, keepsAdapters: true);
+        }
+        catch
+        {
+            if (context is not null) _idle.Add(context);
+            _slots.Release();
+            throw;
+        }
+    }
+
     private LlamaSession Open()
     {
         try
@@ -102,12 +128,13 @@ public sealed class LlamaEngine : IDisposable
         return context;
     }
 
-    internal void Return(LlamaContext context)
+    internal void Return(LlamaContext context, bool keepsAdapters)
     {
         try
         {
-            // A context left with a superseded set would keep its adapters alive while idle: drop them now.
-            if (!ReferenceEquals(context.Adapters, Adapters)) context.ApplyAdapters(AdapterSet.None);
+            // A context left with a superseded engine set would keep its adapters alive while idle: drop them now. A
+            // caller-prepared context keeps its adapters on purpose (a live slot is reused by the next request for it).
+            if (!keepsAdapters && !ReferenceEquals(context.Adapters, Adapters)) context.ApplyAdapters(AdapterSet.None);
         }
         finally
         {

@@ -7,11 +7,13 @@ namespace Crayon.Llama;
 public sealed class LlamaSession : IDisposable
 {
     private LlamaEngine? _engine;
+    private readonly bool _keepsAdapters;
 
-    internal LlamaSession(LlamaEngine engine, LlamaContext context)
+    internal LlamaSession(LlamaEngine engine, LlamaContext context, bool keepsAdapters = false)
     {
         _engine = engine;
         Context = context;
+        _keepsAdapters = keepsAdapters;
     }
 
     public LlamaContext Context { get; }
@@ -19,5 +21,5 @@ public sealed class LlamaSession : IDisposable
     /// <summary>The adapter set this request computes with (fixed for its lifetime).</summary>
     public AdapterSet Adapters => Context.Adapters;
 
-    public void Dispose() => Interlocked.Exchange(ref _engine, null)?.Return(Context);
+    public void Dispose() => Interlocked.Exchange(ref _engine, null)?.Return(Context, _keepsAdapters);
 }

@@ -70,17 +70,11 @@ public sealed class ContextScheduler
         {
             // Does not wait in service: the scheduler hands out at most as many turns as there are contexts
             // (only a test holding a context of the engine itself makes it wait here).
-            var session = await _engine.AcquireAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                choice.ApplyTo(session.Context);
-                return new ContextTurn(this, session, choice);
-            }
-            catch
-            {
-                session.Dispose();
-                throw;
-            }
+            // The choice applies its own adapters (a plain set, or a customization into the context's live slot) in
+            // place of the engine's set, and the context keeps them afterwards, so the next turn of the same choice
+            // finds them applied: no llama.cpp set, no graph re-plan.
+            var session = await _engine.AcquireAsync(choice.ApplyTo, cancellationToken).ConfigureAwait(false);
+            return new ContextTurn(this, session, choice);
         }
         catch
         {
