@@ -38,6 +38,10 @@ public sealed class CustomizationResult
         BlendTimings = blendTimings;
     }
 
+    /// <summary>This result as the whole customization reports it when an earlier step of it (the guard's fit) loaded the slot.</summary>
+    internal CustomizationResult LoadedEarlier() =>
+        Swap == SwapKind.InPlace ? new CustomizationResult(Customization, Blended, SwapKind.Loaded, Timings, InPlace, BlendTimings, Guard) : this;
+
     /// <summary>q_c, similarities and alpha.</summary>
     public CustomizationAlpha Customization { get; }
 

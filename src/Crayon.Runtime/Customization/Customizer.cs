@@ -156,13 +156,16 @@ public sealed class Customizer : IDisposable
         var held = heldOut.ToHashSet();
         var fit = Compute(embedded.Where((_, i) => !held.Contains(i)).ToArray(), TimeSpan.Zero);
         GuardVerdict verdict;
+        bool loaded;
         lock (_gate)
         {
-            ApplyLocked(fit, context, 1f, null);
+            loaded = ApplyLocked(fit, context, 1f, null).Swap == SwapKind.Loaded;
             verdict = CustomizationGuard.Judge(context, heldOut.Select(i => examples[i]).ToArray(), guard.Scales,
                 scale => SetScaleLocked(context, fit, (float)scale), examples.Count - heldOut.Length, guardClock);
         }
-        return Apply(customization, context, (float)verdict.KeptScale, verdict with { Time = guardClock.Elapsed });
+        var result = Apply(customization, context, (float)verdict.KeptScale, verdict with { Time = guardClock.Elapsed });
+        // The guard's fit made the first blend of this shape, so this customization loaded the slot; say so.
+        return loaded ? result.LoadedEarlier() : result;
     }
 
     /// <summary>Customizes from plain lines of text (each line one example).</summary>
