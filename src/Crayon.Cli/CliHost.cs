@@ -34,6 +34,12 @@ public static class CliHost
                 Console.CancelKeyPress -= onCancel;
             }
         }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"crayon: {OneLine(e.Message)}");
+            Console.Error.WriteLine($"Run '{CommandPath(parse)} --help' for usage.");
+            return ExitCodes.Usage;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("crayon: cancelled");
@@ -50,10 +56,16 @@ public static class CliHost
     private static int ReportUsageErrors(ParseResult parse)
     {
         foreach (var error in parse.Errors) Console.Error.WriteLine($"crayon: {OneLine(error.Message)}");
+        Console.Error.WriteLine($"Run '{CommandPath(parse)} --help' for usage.");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>"crayon pool build": the command the line ran, as its help is asked for.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
         var names = new List<string>();
         for (var r = parse.CommandResult; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) names.Insert(0, r.Command.Name);
-        Console.Error.WriteLine($"Run '{string.Join(' ', names.Prepend("crayon"))} --help' for usage.");
-        return ExitCodes.Usage;
+        return string.Join(' ', names.Prepend("crayon"));
     }
 
     private static string Describe(Exception e)

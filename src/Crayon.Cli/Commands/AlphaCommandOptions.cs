@@ -29,9 +29,9 @@ internal sealed class AlphaCommandOptions
     public AlphaOptions Alpha(ParseResult result)
     {
         var tau = result.GetValue(Tau);
-        if (!double.IsFinite(tau) || tau <= 0) throw new ArgumentException($"--tau must be a positive number, got {tau}");
+        if (!double.IsFinite(tau) || tau <= 0) throw new UsageException($"--tau must be a positive number, got {tau}");
         var topK = result.GetValue(TopK);
-        if (topK < 0) throw new ArgumentException($"--top-k must be 0 (all) or more, got {topK}");
+        if (topK < 0) throw new UsageException($"--top-k must be 0 (all) or more, got {topK}");
         return new AlphaOptions { Temperature = tau, TopK = topK == 0 ? null : topK };
     }
 
@@ -39,7 +39,7 @@ internal sealed class AlphaCommandOptions
     public static void EnsureFits(AlphaOptions alpha, int adapterCount)
     {
         if (alpha.TopK > adapterCount)
-            throw new ArgumentException($"--top-k {alpha.TopK} is more than the pool's {adapterCount} adapter{(adapterCount == 1 ? "" : "s")}; give 1 to {adapterCount}, or 0 for all");
+            throw new UsageException($"--top-k {alpha.TopK} is more than the pool's {adapterCount} adapter{(adapterCount == 1 ? "" : "s")}; give 1 to {adapterCount}, or 0 for all");
     }
 
     public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);
@@ -52,7 +52,7 @@ internal sealed class AlphaCommandOptions
         var recipe = BlendOptionParsing.Mode(text, "--mode");
         return recipe == BlendRecipe.Linear ? CustomizationMode.Linear
             : recipe == BlendRecipe.Concat ? CustomizationMode.Concat
-            : throw new ArgumentException($"--mode {recipe.Name}: customize runs linear, concat or mix; the merge recipes run in `crayon blend` and the server's /v1/crayon/blend");
+            : throw new UsageException($"--mode {recipe.Name}: customize runs linear, concat or mix; the merge recipes run in `crayon blend` and the server's /v1/crayon/blend");
     }
 
     public static string Name(CustomizationMode mode) => mode == CustomizationMode.RuntimeMix ? "mix" : mode.ToString().ToLowerInvariant();

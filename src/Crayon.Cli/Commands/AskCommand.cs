@@ -50,24 +50,24 @@ internal static class AskCommand
             // would cost that work and name an internal parameter.
             var serverUrl = ServerUrl(result.GetValue(server)!);
             var targetRatio = result.GetValue(ratio);
-            if (!(targetRatio >= 0 && targetRatio <= 1)) throw new ArgumentException($"--ratio must be between 0 and 1, not {targetRatio.ToString(CultureInfo.InvariantCulture)}");
+            if (!(targetRatio >= 0 && targetRatio <= 1)) throw new UsageException($"--ratio must be between 0 and 1, not {targetRatio.ToString(CultureInfo.InvariantCulture)}");
             var seconds = result.GetValue(timeout);
             if (!(seconds > 0 && seconds <= MaxTimeoutSeconds))
-                throw new ArgumentException($"--timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds}, not {seconds.ToString(CultureInfo.InvariantCulture)}");
-            if (result.GetValue(maxTokens) <= 0) throw new ArgumentException($"--max-tokens must be at least 1, not {result.GetValue(maxTokens)}");
+                throw new UsageException($"--timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds}, not {seconds.ToString(CultureInfo.InvariantCulture)}");
+            if (result.GetValue(maxTokens) <= 0) throw new UsageException($"--max-tokens must be at least 1, not {result.GetValue(maxTokens)}");
             var items = result.GetValue(questions) is { } questionFile ? QaJsonlReader.ReadFile(questionFile) : [];
             var freeText = result.GetValue(prompts) ?? [];
-            if (freeText.Any(string.IsNullOrEmpty)) throw new ArgumentException("--prompt must not be empty");
-            if (items.Count == 0 && freeText.Length == 0) throw new ArgumentException("nothing to ask: give --questions and/or --prompt");
+            if (freeText.Any(string.IsNullOrEmpty)) throw new UsageException("--prompt must not be empty");
+            if (items.Count == 0 && freeText.Length == 0) throw new UsageException("nothing to ask: give --questions and/or --prompt");
             var userExamples = QaJsonlReader.ReadFile(result.GetValue(examples)!);
-            if (userExamples.Count < 2) throw new ArgumentException($"--examples: {userExamples.Count} example(s); calibrating the router needs at least 2");
+            if (userExamples.Count < 2) throw new UsageException($"--examples: {userExamples.Count} example(s); calibrating the router needs at least 2");
             var routing = Enum.TryParse<RoutingPolicy>(result.GetValue(policy), ignoreCase: true, out var p) && Enum.IsDefined(p) ? p
-                : throw new ArgumentException($"--policy must be similarity, confidence, combined or random, not '{result.GetValue(policy)}'");
+                : throw new UsageException($"--policy must be similarity, confidence, combined or random, not '{result.GetValue(policy)}'");
             var routingSignal = result.GetValue(signal) switch
             {
                 "query" => EmbeddingSignal.Query,
                 "hidden" => EmbeddingSignal.Hidden,
-                var other => throw new ArgumentException($"--routing-signal must be query or hidden, not '{other}'"),
+                var other => throw new UsageException($"--routing-signal must be query or hidden, not '{other}'"),
             };
 
             using var model = llama.LoadModel(result);
@@ -152,7 +152,7 @@ internal static class AskCommand
     private static Uri ServerUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
-            : throw new ArgumentException($"--server '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/)");
+            : throw new UsageException($"--server '{text}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080/)");
 
     private static string Line(HybridAnswer a, double credit) => string.Create(CultureInfo.InvariantCulture,
         $"[{a.Where}] {UntrustedText.Escape(a.Key)}: \"{UntrustedText.Escape(a.AnswerText.Trim())}\"{(credit == 1 ? " (correct)" : credit == 0 ? " (wrong)" : "")} " +

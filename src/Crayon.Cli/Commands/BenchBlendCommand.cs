@@ -59,9 +59,9 @@ public static class BenchBlendCommand
 
     public static IReadOnlyList<BlendBandwidthResult> Run(BenchBlendSettings settings, FileInfo? json, IAnsiConsole console)
     {
-        if (settings.Repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {settings.Repetitions}");
-        if (settings.Adapters.Any(n => n < 1)) throw new ArgumentException("--adapters: every N must be at least 1");
-        if (settings.PoolBytes.Any(b => b < 1)) throw new ArgumentException("--sizes: every size must be at least 1 MiB");
+        if (settings.Repetitions < 1) throw new UsageException($"--repetitions must be at least 1, got {settings.Repetitions}");
+        if (settings.Adapters.Any(n => n < 1)) throw new UsageException("--adapters: every N must be at least 1");
+        if (settings.PoolBytes.Any(b => b < 1)) throw new UsageException("--sizes: every size must be at least 1 MiB");
         var machine = MachineInfo.Current();
         var results = new List<BlendBandwidthResult>();
         var devices = new List<BlendDevice>();

@@ -53,7 +53,7 @@ internal static class BenchHybridCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             if (new[] { result.GetValue(adapter) is not null, result.GetValue(pool) is not null, result.GetValue(noCustomization) }.Count(x => x) > 1)
-                throw new ArgumentException("give at most one of --adapter, --pool and --base");
+                throw new UsageException("give at most one of --adapter, --pool and --base");
             var preset = result.GetValue(quick) ? HybridBenchmarkSettings.Quick : new HybridBenchmarkSettings();
             var settings = preset with
             {
@@ -67,7 +67,7 @@ internal static class BenchHybridCommand
                 {
                     "hidden" => EmbeddingSignal.Hidden,
                     "query" => EmbeddingSignal.Query,
-                    var other => throw new ArgumentException($"--routing-signal must be hidden or query, not '{other}'"),
+                    var other => throw new UsageException($"--routing-signal must be hidden or query, not '{other}'"),
                 },
                 CenterRouting = !result.GetValue(raw),
             };
@@ -105,12 +105,12 @@ internal static class BenchHybridCommand
             {
                 "full" => ServerModelRecipe.Full,
                 "quick" => ServerModelRecipe.Quick,
-                _ => throw new ArgumentException($"--server-recipe must be full or quick, not '{recipeName}'"),
+                _ => throw new UsageException($"--server-recipe must be full or quick, not '{recipeName}'"),
             };
             CachedServerModel? builtServer = null;
             if (result.GetValue(serverModel) is null && result.GetValue(serverUrl) is null)
             {
-                if (result.GetValue(deviceModel) is not null) throw new ArgumentException("with --device-model, name the server's model too (--server-model or --server-url)");
+                if (result.GetValue(deviceModel) is not null) throw new UsageException("with --device-model, name the server's model too (--server-model or --server-url)");
                 builtServer = TrainingProgressBar.Run(CliConsole.Error(),
                     $"server model ({recipe.Name})", progress => ServerModelCache.GetOrBuild(recipe with { Seed = settings.Seed }, catalog: catalog, progress: progress, cancellation: cancellationToken));
                 Console.Error.WriteLine($"bench hybrid: server model {(builtServer.Statistics is null ? "reused" : $"trained in {builtServer.Elapsed!.Value.TotalSeconds:F0} s")}: {builtServer.Path}");

@@ -43,7 +43,7 @@ internal static class BenchServeCommand
             {
                 "cpu" => LlamaBackend.Cpu,
                 "vulkan" => LlamaBackend.Vulkan,
-                var other => throw new ArgumentException($"--backend must be cpu or vulkan, got '{other}'"),
+                var other => throw new UsageException($"--backend must be cpu or vulkan, got '{other}'"),
             };
             var options = new CrayonServerOptions
             {

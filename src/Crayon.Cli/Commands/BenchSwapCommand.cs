@@ -48,7 +48,7 @@ internal static class BenchSwapCommand
                     "auto" => BlendBackend.Auto,
                     "vulkan" => BlendBackend.Vulkan,
                     "cpu" => BlendBackend.Cpu,
-                    var other => throw new ArgumentException($"--blend-backend must be auto, vulkan or cpu, not '{other}'"),
+                    var other => throw new UsageException($"--blend-backend must be auto, vulkan or cpu, not '{other}'"),
                 },
             };
             using var loaded = model.Load(result);
@@ -84,5 +84,5 @@ internal static class BenchSwapCommand
     private static BlendMode SwapMode(BlendRecipe recipe) =>
         recipe == BlendRecipe.Linear ? BlendMode.Linear
         : recipe == BlendRecipe.Concat ? BlendMode.Concat
-        : throw new ArgumentException($"--mode {recipe.Name}: bench swap measures linear or concat only");
+        : throw new UsageException($"--mode {recipe.Name}: bench swap measures linear or concat only");
 }

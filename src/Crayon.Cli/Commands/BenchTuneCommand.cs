@@ -51,8 +51,8 @@ public static class BenchTuneCommand
     /// <summary>The tunings to try: every combination, or each knob's values with the others at the engine's defaults.</summary>
     internal static IReadOnlyList<KernelTuning> Tunings(int[] workgroups, int[] loads, int[] unrolls, int[] maxWorkgroups, string grid)
     {
-        if (workgroups.Concat(loads).Concat(unrolls).Any(v => v < 1)) throw new ArgumentException("tuning values must be at least 1");
-        if (maxWorkgroups.Any(v => v < 0)) throw new ArgumentException("--max-workgroups values must be 0 (no cap) or more");
+        if (workgroups.Concat(loads).Concat(unrolls).Any(v => v < 1)) throw new UsageException("tuning values must be at least 1");
+        if (maxWorkgroups.Any(v => v < 0)) throw new UsageException("--max-workgroups values must be 0 (no cap) or more");
         var defaults = new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 1, AdapterUnroll = 4 };
         var all = grid switch
         {
@@ -62,7 +62,7 @@ public static class BenchTuneCommand
                 .Concat(loads.Select(l => defaults with { LoadsPerThread = l }))
                 .Concat(unrolls.Select(u => defaults with { AdapterUnroll = u }))
                 .Concat(maxWorkgroups.Select(m => defaults with { MaxWorkgroups = m })),
-            _ => throw new ArgumentException($"--grid must be axes or full, not '{grid}'"),
+            _ => throw new UsageException($"--grid must be axes or full, not '{grid}'"),
         };
         return all.Distinct().ToList();
     }
@@ -70,7 +70,7 @@ public static class BenchTuneCommand
     public static IReadOnlyList<BlendBandwidthResult> Run(IReadOnlyList<long> sizes, IReadOnlyList<int> adapters, IReadOnlyList<PoolStorage> storages,
         IReadOnlyList<BlendRecipe> modes, IReadOnlyList<KernelTuning> tunings, int repetitions, string? device, FileInfo? json, IAnsiConsole console)
     {
-        if (repetitions < 1) throw new ArgumentException($"--repetitions must be at least 1, got {repetitions}");
+        if (repetitions < 1) throw new UsageException($"--repetitions must be at least 1, got {repetitions}");
         var machine = MachineInfo.Current();
         using var blender = Blender.Create(BlendOptionParsing.Device(new BlenderOptions { Backend = BlendBackend.Vulkan }, device));
         console.MarkupLine($"[bold]{Markup.Escape(blender.Device.ToString())}[/]: {tunings.Count} tunings");

@@ -32,10 +32,10 @@ public static class BlendCommand
         command.SetAction(parse =>
         {
             var files = parse.GetValue(pool)!;
-            if (files.Length == 0) throw new ArgumentException("--pool names no adapter file");
+            if (files.Length == 0) throw new UsageException("--pool names no adapter file");
             var w = BlendOptionParsing.Weights(parse.GetValue(weights)!, "--weights");
             if (w.Length != files.Length)
-                throw new ArgumentException($"--weights has {w.Length} value(s) but --pool has {files.Length} adapter(s); give one weight per adapter");
+                throw new UsageException($"--weights has {w.Length} value(s) but --pool has {files.Length} adapter(s); give one weight per adapter");
             var options = BlendOptionParsing.Device(
                 new BlenderOptions { Backend = BlendOptionParsing.Backend(parse.GetValue(backend)!, "--backend", allowAuto: true) }, parse.GetValue(device));
             var adapters = files.Select(LoraAdapterGguf.Read).ToArray();

@@ -11,21 +11,21 @@ internal static class BlendOptionParsing
     public static T[] List<T>(string text, string option, Func<string, T> parse)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.All(p => p.Length == 0)) throw new ArgumentException($"{option} is empty");
+        if (parts.All(p => p.Length == 0)) throw new UsageException($"{option} is empty");
         return parts.Select((p, i) =>
         {
-            if (p.Length == 0) throw new ArgumentException($"{option}: value {i + 1} of {parts.Length} is empty (in '{text}')");
+            if (p.Length == 0) throw new UsageException($"{option}: value {i + 1} of {parts.Length} is empty (in '{text}')");
             try
             {
                 return parse(p);
             }
             catch (FormatException)
             {
-                throw new ArgumentException($"{option}: '{p}' is not valid");
+                throw new UsageException($"{option}: '{p}' is not valid");
             }
             catch (OverflowException)
             {
-                throw new ArgumentException($"{option}: '{p}' is out of range");
+                throw new UsageException($"{option}: '{p}' is out of range");
             }
         }).ToArray();
     }
@@ -56,7 +56,7 @@ internal static class BlendOptionParsing
         "auto" when allowAuto => BlendBackend.Auto,
         "vulkan" => BlendBackend.Vulkan,
         "cpu" => BlendBackend.Cpu,
-        _ => throw new ArgumentException($"{option}: '{text}' is not {(allowAuto ? "auto, " : "")}vulkan or cpu"),
+        _ => throw new UsageException($"{option}: '{text}' is not {(allowAuto ? "auto, " : "")}vulkan or cpu"),
     };
 
     public static PoolStorage Storage(string text, string option) => text.ToLowerInvariant() switch
@@ -64,7 +64,7 @@ internal static class BlendOptionParsing
         "f32" => PoolStorage.Float32,
         "f16" => PoolStorage.Float16,
         "bf16" => PoolStorage.BFloat16,
-        _ => throw new ArgumentException($"{option}: '{text}' is not f32, f16 or bf16"),
+        _ => throw new UsageException($"{option}: '{text}' is not f32, f16 or bf16"),
     };
 
     /// <summary>A blend recipe in <see cref="BlendRecipe.Parse"/>'s text form; the error names the option and the known recipes.</summary>
@@ -76,7 +76,7 @@ internal static class BlendOptionParsing
         }
         catch (FormatException e)
         {
-            throw new ArgumentException($"{option}: {e.Message}");
+            throw new UsageException($"{option}: {e.Message}");
         }
     }
 

@@ -50,7 +50,7 @@ internal static class CustomizeCommand
         {
             var examplesPaths = result.GetValue(examples) ?? [];
             var embeddingsPath = result.GetValue(embeddings);
-            if ((examplesPaths.Length == 0) == (embeddingsPath is null)) throw new ArgumentException("give the user's examples with either --examples FILE (repeatable) or --embeddings FILE.json");
+            if ((examplesPaths.Length == 0) == (embeddingsPath is null)) throw new UsageException("give the user's examples with either --examples FILE (repeatable) or --embeddings FILE.json");
             var options = new CustomizerOptions
             {
                 Alpha = alpha.Alpha(result),
@@ -61,7 +61,7 @@ internal static class CustomizeCommand
             };
             var outputPath = result.GetValue(output);
             if (outputPath is not null && options.Mode == CustomizationMode.RuntimeMix)
-                throw new ArgumentException("--mode mix blends nothing (llama.cpp applies the pool's adapters at run time), so there is no adapter to write with --output; use linear or concat");
+                throw new UsageException("--mode mix blends nothing (llama.cpp applies the pool's adapters at run time), so there is no adapter to write with --output; use linear or concat");
 
             // Cheap checks first: the pool and the examples are read and validated before a model is loaded.
             var poolPath = result.GetValue(pool)!;

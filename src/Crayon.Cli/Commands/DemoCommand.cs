@@ -53,13 +53,13 @@ public static class DemoCommand
                 OutOfScopeQuestions = result.GetValue(outOfScope),
                 RoutingRatio = result.GetValue(ratio),
                 Policy = Enum.TryParse<RoutingPolicy>(result.GetValue(policy), ignoreCase: true, out var p) && Enum.IsDefined(p) && !int.TryParse(result.GetValue(policy), out _)
-                    ? p : throw new ArgumentException($"--policy must be similarity, confidence, combined or random, not '{result.GetValue(policy)}'"),
+                    ? p : throw new UsageException($"--policy must be similarity, confidence, combined or random, not '{result.GetValue(policy)}'"),
                 ServerModelPath = result.GetValue(serverModel),
                 ServerRecipe = result.GetValue(serverRecipe) switch
                 {
                     "quick" => ServerModelRecipe.Quick,
                     "full" => ServerModelRecipe.Full,
-                    var other => throw new ArgumentException($"--server-recipe must be quick or full, not '{other}'"),
+                    var other => throw new UsageException($"--server-recipe must be quick or full, not '{other}'"),
                 },
                 Customizer = CustomizerOptions.Default with { Alpha = alpha.Alpha(result), Mode = alpha.Mode(result) },
             };

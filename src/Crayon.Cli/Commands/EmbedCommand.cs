@@ -35,10 +35,10 @@ internal static class EmbedCommand
             var kind = SignalOption.Parse(result.GetValue(signal)!, "--signal");
             var examplesPath = result.GetValue(examples);
             var input = result.GetValue(text);
-            if ((examplesPath is null) == (input is null)) throw new ArgumentException("give either a text to embed or --examples FILE.jsonl");
+            if ((examplesPath is null) == (input is null)) throw new UsageException("give either a text to embed or --examples FILE.jsonl");
             if (examplesPath is not null)
             {
-                var path = result.GetValue(output) ?? throw new ArgumentException("--examples needs --output FILE.json for the embeddings");
+                var path = result.GetValue(output) ?? throw new UsageException("--examples needs --output FILE.json for the embeddings");
                 var items = QaJsonlReader.ReadFile(examplesPath, QaReaderLimits.UserExamples);
                 using var loaded = llama.LoadModel(result);
                 using var embedder = new ExampleEmbedder(loaded, kind);

@@ -87,7 +87,7 @@ internal sealed class LlamaCommandOptions
             "auto" or null => LlamaBackend.Auto,
             "cpu" => LlamaBackend.Cpu,
             "vulkan" => LlamaBackend.Vulkan,
-            var other => throw new ArgumentException($"--backend must be auto, cpu or vulkan, not '{other}'"),
+            var other => throw new UsageException($"--backend must be auto, cpu or vulkan, not '{other}'"),
         };
     }
 
@@ -136,6 +136,6 @@ internal sealed class LlamaCommandOptions
     private static float ParseScale(string text, string what)
     {
         if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && float.IsFinite(scale)) return scale;
-        throw new ArgumentException($"{what}: the scale '{text}' is not a finite number");
+        throw new UsageException($"{what}: the scale '{text}' is not a finite number");
     }
 }

@@ -26,7 +26,7 @@ internal static class PoolAssembleCommand
             var adapterPaths = result.GetValue(adapters) ?? [];
             var examplePaths = result.GetValue(examples) ?? [];
             if (adapterPaths.Length != examplePaths.Length)
-                throw new ArgumentException($"{adapterPaths.Length} --adapter but {examplePaths.Length} --examples: give one examples file per adapter, in the same order");
+                throw new UsageException($"{adapterPaths.Length} --adapter but {examplePaths.Length} --examples: give one examples file per adapter, in the same order");
             var outputPath = result.GetValue(output)!;
             OutputFolder.EnsureExists(outputPath, "--output");
             var kind = result.GetValue(signal) is { } s ? SignalOption.Parse(s, "--signal") : EmbeddingSignal.Hidden;

@@ -60,9 +60,9 @@ internal static class PoolBuildCommand
             EnsurePositive(settings.MinClusterExamples, "--min-cluster");
             EnsurePositive(training.Epochs, "--epochs");
             if (!(training.LearningRate > 0) || !float.IsFinite(training.LearningRate))
-                throw new ArgumentException($"--lr must be a positive number, got {training.LearningRate.ToString(CultureInfo.InvariantCulture)}");
+                throw new UsageException($"--lr must be a positive number, got {training.LearningRate.ToString(CultureInfo.InvariantCulture)}");
             var cap = result.GetValue(perTask);
-            if (cap < 0) throw new ArgumentException($"--per-task-cap must not be negative, got {cap}");
+            if (cap < 0) throw new UsageException($"--per-task-cap must not be negative, got {cap}");
             var path = result.GetValue(output)!;
             OutputFolder.EnsureExists(path, "--output");
             var trainingData = PoolDataOption.Load(result.GetValue(data)!, settings.Seed, cap == 0 ? int.MaxValue : cap);
@@ -88,7 +88,7 @@ internal static class PoolBuildCommand
     // Checked before the data is read and the model loaded, naming the option rather than the settings property.
     private static void EnsurePositive(int value, string option)
     {
-        if (value < 1) throw new ArgumentException($"{option} must be at least 1, got {value}");
+        if (value < 1) throw new UsageException($"{option} must be at least 1, got {value}");
     }
 
     private static string ExampleEmbeddingsName(EmbeddingSignal signal) => signal.ToString().ToLowerInvariant();

@@ -12,7 +12,7 @@ internal static class PoolDataOption
 {
     public static PoolTrainingData Load(IReadOnlyList<string> values, long seed, int perTaskCap)
     {
-        if (values.Count == 0) throw new ArgumentException("give the training examples with --data FILE.jsonl or --data TASK");
+        if (values.Count == 0) throw new UsageException("give the training examples with --data FILE.jsonl or --data TASK");
         var items = new List<QaItem>();
         var sources = new List<string>();
         var tasks = new List<QaTaskData>();
@@ -26,7 +26,7 @@ internal static class PoolDataOption
                 continue;
             }
             catalog ??= OpenCatalog(value);
-            if (!catalog.Contains(value)) throw new ArgumentException($"--data '{value}' is neither a file nor a task of {catalog.Root}; tasks are e.g. siqa, csqa, mmlu/anatomy");
+            if (!catalog.Contains(value)) throw new UsageException($"--data '{value}' is neither a file nor a task of {catalog.Root}; tasks are e.g. siqa, csqa, mmlu/anatomy");
             tasks.Add(catalog.Get(value).Load());
             sources.Add($"task {value} (train)");
         }

@@ -48,7 +48,7 @@ internal static class ServeCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             if (!IPAddress.TryParse(result.GetValue(host), out var address))
-                throw new ArgumentException($"--host '{result.GetValue(host)}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
+                throw new UsageException($"--host '{result.GetValue(host)}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
             var options = new CrayonServerOptions
             {
                 ModelPath = result.GetValue(llama.Model),
@@ -67,7 +67,7 @@ internal static class ServeCommand
                 {
                     "query" => EmbeddingSignal.Query,
                     "hidden" => EmbeddingSignal.Hidden,
-                    var other => throw new ArgumentException($"--embedding-signal must be query or hidden, got '{other}'"),
+                    var other => throw new UsageException($"--embedding-signal must be query or hidden, got '{other}'"),
                 },
                 Contexts = result.GetValue(contexts),
                 MaxQueue = result.GetValue(maxQueue),
@@ -97,7 +97,7 @@ internal static class ServeCommand
 
     private static TimeSpan Seconds(double value, string option) =>
         double.IsFinite(value) && value > 0 && value <= 86_400 ? TimeSpan.FromSeconds(value)
-            : throw new ArgumentException($"{option} must be a number of seconds between 0 and 86400, got {value.ToString(CultureInfo.InvariantCulture)}");
+            : throw new UsageException($"{option} must be a number of seconds between 0 and 86400, got {value.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>
     /// Until Ctrl+C (the host's token), SIGINT or SIGTERM (what service managers send). The signals are

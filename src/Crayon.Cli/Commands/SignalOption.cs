@@ -9,6 +9,6 @@ internal static class SignalOption
     {
         "query" => EmbeddingSignal.Query,
         "hidden" => EmbeddingSignal.Hidden,
-        _ => throw new ArgumentException($"{option} must be query or hidden, not '{text}'"),
+        _ => throw new UsageException($"{option} must be query or hidden, not '{text}'"),
     };
 }

@@ -12,6 +12,6 @@ internal static class StorageType
         "f32" => GgmlType.F32,
         "f16" => GgmlType.F16,
         "bf16" => GgmlType.BF16,
-        _ => throw new ArgumentException($"{option} '{text}' is not one of {Help}"),
+        _ => throw new UsageException($"{option} '{text}' is not one of {Help}"),
     };
 }

@@ -28,7 +28,7 @@ internal static class TrainLoraCommand
             {
                 "factors" => AdapterRoute.TrainedFactors,
                 "extract" => AdapterRoute.ExtractedFromFineTune,
-                var other => throw new ArgumentException($"--route must be factors or extract, not '{other}'"),
+                var other => throw new UsageException($"--route must be factors or extract, not '{other}'"),
             };
             // Unset --lr and --epochs take the measured defaults of the route (and, for trained factors, of the rank).
             var measured = adapterRoute == AdapterRoute.ExtractedFromFineTune ? TrainingOptions.FineTuneDefaults : TrainingOptions.AdapterDefaultsFor(result.GetValue(rank));

@@ -40,9 +40,9 @@ internal sealed class TrainingDataOptions(string split)
         var seed = result.GetValue(Seed);
         var max = result.GetValue(MaxItems);
         var perTask = split == "train" ? result.GetValue(MaxPerTask) : 0;
-        if (max < 0) throw new ArgumentException($"--max-items must not be negative, got {max}");
-        if (perTask < 0) throw new ArgumentException($"--max-per-task must not be negative, got {perTask}");
-        if (files.Length == 0 && tasks.Length == 0) throw new ArgumentException("give the items with --data FILE.jsonl or --task NAME");
+        if (max < 0) throw new UsageException($"--max-items must not be negative, got {max}");
+        if (perTask < 0) throw new UsageException($"--max-per-task must not be negative, got {perTask}");
+        if (files.Length == 0 && tasks.Length == 0) throw new UsageException("give the items with --data FILE.jsonl or --task NAME");
 
         var items = new List<QaItem>();
         foreach (var file in files)

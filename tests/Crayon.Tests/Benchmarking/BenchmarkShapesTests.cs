@@ -49,7 +49,7 @@ public class BenchmarkShapesTests
         Assert.That(axes, Has.Count.EqualTo(6), "the default (256, 1, 4, no cap) appears once");
         Assert.That(axes.Count(t => t.WorkgroupSize != 256), Is.EqualTo(2));
         Assert.That(axes.Single(t => t.MaxWorkgroups == 1056), Is.EqualTo(new KernelTuning { WorkgroupSize = 256, LoadsPerThread = 1, AdapterUnroll = 4, MaxWorkgroups = 1056 }));
-        Assert.Throws<ArgumentException>(() => BenchTuneCommand.Tunings([64], [4], [4], [0], "random"));
-        Assert.Throws<ArgumentException>(() => BenchTuneCommand.Tunings([64], [4], [4], [-1], "full"));
+        Assert.That(() => BenchTuneCommand.Tunings([64], [4], [4], [0], "random"), Throws.InstanceOf<ArgumentException>().With.Message.Contains("--grid"));
+        Assert.That(() => BenchTuneCommand.Tunings([64], [4], [4], [-1], "full"), Throws.InstanceOf<ArgumentException>().With.Message.Contains("--max-workgroups"));
     }
 }

@@ -66,7 +66,7 @@ public class RecipeNamesTests : TempFolderTest
         }).ToArray();
         var (code, _, stderr) = CliRunner.Run(BlendCommand.Create(), ["blend", "--pool", .. files, "--weights", "1,1", "--mode", "tiez",
             "--backend", "cpu", "-o", PathIn("out.gguf")]);
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2), "a usage error");
         Assert.That(stderr, Does.Contain("--mode").And.Contain("unknown blend recipe 'tiez'").And.Contain("dare_ties"));
         Assert.That(File.Exists(PathIn("out.gguf")), Is.False);
     }
@@ -99,10 +99,9 @@ public class RecipeNamesTests : TempFolderTest
     [Test]
     public void CustomizeRefusesAnUnknownRecipeAndAMergeItCannotRunByName()
     {
-        var unknown = Assert.Throws<ArgumentException>(() => AlphaCommandOptions.Parse("bogus"))!;
-        Assert.That(unknown.Message, Does.Contain("unknown blend recipe 'bogus'").And.Contain("magnitude_prune"));
-        var merge = Assert.Throws<ArgumentException>(() => AlphaCommandOptions.Parse("ties"))!;
-        Assert.That(merge.Message, Does.Contain("--mode ties"));
+        Assert.That(() => AlphaCommandOptions.Parse("bogus"),
+            Throws.InstanceOf<ArgumentException>().With.Message.Contains("unknown blend recipe 'bogus'").And.Message.Contains("magnitude_prune"));
+        Assert.That(() => AlphaCommandOptions.Parse("ties"), Throws.InstanceOf<ArgumentException>().With.Message.Contains("--mode ties"));
     }
 
     [Test]

@@ -46,7 +46,7 @@ public class BlendCommandTests : TempFolderTest
     {
         var files = WritePool(2);
         var (code, _, stderr) = CliRunner.Run(BlendCommand.Create(), ["blend", "--pool", .. files, "--weights", "1", "-o", PathIn("out.gguf")]);
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2), "a usage error");
         Assert.That(stderr, Does.Contain("--weights has 1 value(s) but --pool has 2"));
         Assert.That(File.Exists(PathIn("out.gguf")), Is.False);
     }

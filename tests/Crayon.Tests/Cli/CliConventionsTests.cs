@@ -60,7 +60,7 @@ public class CliConventionsTests : TempFolderTest
         var adapter = PathIn("c1.gguf");
         File.WriteAllBytes(adapter, [1]);
         var (code, _, stderr) = Generate("-m", TinyModel.Path, "--backend", "cpu", "--lora", adapter + ":inf", "hello");
-        Assert.That(code, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stderr, Does.Contain("the scale 'inf' is not a finite number").And.Not.Contain("does not exist"));
     }
 

@@ -104,7 +104,8 @@ public class CustomizeCommandTests : TempFolderTest
             Assert.That(otherSignal.Error, Does.Contain("query embeddings").And.Contain("--signal query"));
             Assert.That(mixOutput.Error, Does.Contain("--mode mix blends nothing"));
             Assert.That(both.Error, Does.Contain("either --examples").And.Contain("or --embeddings"));
-            Assert.That(new[] { otherModel.Code, otherSignal.Code, mixOutput.Code, both.Code }, Is.All.EqualTo(1));
+            Assert.That(new[] { otherModel.Code, otherSignal.Code }, Is.All.EqualTo(1), "the pool does not fit: a failure");
+            Assert.That(new[] { mixOutput.Code, both.Code }, Is.All.EqualTo(2), "options that do not go together: a usage error");
         });
     }
 
@@ -116,7 +117,8 @@ public class CustomizeCommandTests : TempFolderTest
         var missingFolder = Customize("--model", TrainingFixture.Model, "--examples", examples, "-o", PathIn("no-such-folder/x.gguf"));
         Assert.Multiple(() =>
         {
-            Assert.That(topK, Is.EqualTo((1, "", $"crayon: --top-k 3 is more than the pool's 2 adapters; give 1 to 2, or 0 for all{Environment.NewLine}")));
+            Assert.That(topK, Is.EqualTo((2, "", $"crayon: --top-k 3 is more than the pool's 2 adapters; give 1 to 2, or 0 for all{Environment.NewLine}" +
+                                                 $"Run 'crayon customize --help' for usage.{Environment.NewLine}")));
             Assert.That(missingFolder.Code, Is.EqualTo(1));
             Assert.That(missingFolder.Out, Is.Empty, "nothing was customized");
             Assert.That(missingFolder.Error, Does.Contain("--output").And.Contain("no-such-folder").And.Contain("does not exist").And.Not.Contain(".tmp"));

@@ -20,7 +20,7 @@ public class PoolBuildCommandTests : TempFolderTest
     public void NonsenseValuesAreRefusedByTheirOptionsName(string option, string value, string message)
     {
         var result = Build(option, value, "-o", PathIn("pool.gguf"));
-        Assert.That(result, Is.EqualTo((1, "", $"crayon: {message}{Environment.NewLine}")));
+        Assert.That(result, Is.EqualTo((2, "", $"crayon: {message}{Environment.NewLine}Run 'crayon pool build --help' for usage.{Environment.NewLine}")));
     }
 
     [Test]

@@ -46,7 +46,7 @@ public class HybridCliTests : TempFolderTest
     public void ServeRefusesBadOptionsByName()
     {
         var (code, _, error) = CliRunner.Run(ServeCommand.Create(), "serve", "--model", "m.gguf", "--host", "localhost-ish");
-        Assert.That(code, Is.EqualTo(1));
+        Assert.That(code, Is.EqualTo(2), "a usage error");
         Assert.That(error, Does.Contain("--host 'localhost-ish' is not an IP address"));
         (code, _, error) = CliRunner.Run(ServeCommand.Create(), "serve", "--model", "m.gguf", "--pool", "bad id=p.gguf");
         Assert.That(error, Does.Contain("--pool id 'bad id' may hold only letters"));
@@ -68,9 +68,12 @@ public class HybridCliTests : TempFolderTest
             string[] server = args.Contains("--server") ? [] : ["--server", "http://127.0.0.1:9/"];
             var (code, output, error) = CliRunner.Run(AskCommand.Create(), ["ask", "--model", PathIn("missing.gguf"), .. server,
                 "--examples", PathIn("examples.jsonl"), "--prompt", "hello", .. args]);
-            Assert.That(code, Is.EqualTo(1), output);
-            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
-            return error;
+            // A usage error: exit 2, one line naming the option, then where the help is.
+            Assert.That(code, Is.EqualTo(2), output);
+            var lines = error.TrimEnd().Split('\n');
+            Assert.That(lines, Has.Length.EqualTo(2), error);
+            Assert.That(lines[1], Is.EqualTo("Run 'crayon ask --help' for usage."));
+            return lines[0];
         }
         Assert.Multiple(() =>
         {
