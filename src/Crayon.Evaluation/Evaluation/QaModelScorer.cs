@@ -31,18 +31,7 @@ public static class QaModelScorer
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(item);
-        var budget = start ?? BudgetFor(context.ContextLength);
-        while (true)
-        {
-            try
-            {
-                return score(context, item, budget);
-            }
-            catch (PromptTooLongException) when (budget.MaxChars > 64)
-            {
-                budget = new PromptBudget(budget.MaxChars / 2);
-            }
-        }
+        return (start ?? BudgetFor(context.ContextLength)).Fit(budget => score(context, item, budget));
     }
 
     private static ItemScore Score(LlamaContext context, QaItem item, PromptBudget budget) =>

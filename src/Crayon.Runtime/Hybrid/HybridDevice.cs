@@ -53,12 +53,7 @@ public sealed class HybridDevice
     public ChoiceScores Answer(IChoiceQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var budget = BudgetFor(query);
-        while (true)
-        {
-            try { return ChoiceScores.Measure(Context, query.Choices(budget)); }
-            catch (PromptTooLongException) when (budget.MaxChars > 64) { budget = new PromptBudget(budget.MaxChars / 2); }
-        }
+        return BudgetFor(query).Fit(budget => ChoiceScores.Measure(Context, query.Choices(budget)));
     }
 
     /// <summary>
@@ -98,15 +93,8 @@ public sealed class HybridDevice
         return result;
     }
 
-    // Characters per token vary (byte-fallback text takes more tokens), so a text that still does not fit is halved until it does.
-    private static float[] Embed(LlamaEmbedder embedder, EmbeddingSignal signal, PromptBudget budget, Func<PromptBudget, string> text)
-    {
-        while (true)
-        {
-            try { return embedder.Embed(text(budget), signal); }
-            catch (PromptTooLongException) when (budget.MaxChars > 64) { budget = new PromptBudget(budget.MaxChars / 2); }
-        }
-    }
+    private static float[] Embed(LlamaEmbedder embedder, EmbeddingSignal signal, PromptBudget budget, Func<PromptBudget, string> text) =>
+        budget.Fit(b => embedder.Embed(text(b), signal));
 
     /// <summary>The mean embedding of a reference mixture: the center for <see cref="HybridDevice"/>.</summary>
     public static float[] CenterOf(LlamaEmbedder embedder, IReadOnlyList<ITextQuery> reference, EmbeddingSignal signal, PromptBudget budget) =>

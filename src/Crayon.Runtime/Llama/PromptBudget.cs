@@ -40,6 +40,22 @@ public readonly record struct PromptBudget
     }
 
     /// <summary>
+    /// Runs <paramref name="attempt"/> with this budget, halving it while the text still tokenizes past the context
+    /// (byte-fallback text takes more tokens per character than the ratio assumes), down to 64 characters; below that the
+    /// <see cref="PromptTooLongException"/> reaches the caller.
+    /// </summary>
+    public T Fit<T>(Func<PromptBudget, T> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var budget = this;
+        while (true)
+        {
+            try { return attempt(budget); }
+            catch (PromptTooLongException) when (budget.MaxChars > 64) { budget = new PromptBudget(budget.MaxChars / 2); }
+        }
+    }
+
+    /// <summary>
     /// Cuts <paramref name="prompt"/> from the left so that at most <paramref name="keepChars"/> remain,
     /// moving the cut forward to a word boundary. The last <paramref name="protectedSuffix"/> characters
     /// (the "Answer:" cue, a filled-in option) are always kept, even past the budget.
