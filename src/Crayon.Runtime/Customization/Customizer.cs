@@ -189,14 +189,13 @@ public sealed class Customizer : IDisposable
         if (!ReferenceEquals(context.Model, Model)) throw new ArgumentException("the context belongs to another model than the customizer's", nameof(context));
         var alpha = customization.Alpha;
         if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(customization));
-        var weights = alpha.Select(a => (float)a).ToArray();
-        BlendSelection.CheckWeights(weights, Pool.Count);
         lock (_gate) return ApplyLocked(customization, context, scale, guard);
     }
 
     private CustomizationResult ApplyLocked(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard)
     {
         var weights = customization.Alpha.Select(a => (float)a).ToArray();
+        BlendSelection.CheckWeights(weights, Pool.Count);
         var used = UsedAdapters(weights);
         var guardTime = guard?.Time ?? TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
