@@ -13,7 +13,8 @@ log() { echo "setup: $*" >&2; }
 # --- 1. apt --------------------------------------------------------------------------------
 need_pkgs=()
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils strace; do
+# gcc-aarch64-linux-gnu + qemu-user: the linux-arm64 build of the blend plugin that the NuGet package carries, and its ABI check.
+for p in cmake g++ make glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers npm xz-utils strace gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; do
   if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
   pkg_installed "$p" || need_pkgs+=("$p")
 done
@@ -56,6 +57,11 @@ log "building native plugin and shaders (CMake)"
 cmake -S "$root" -B "$root/build/native" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build/native" --parallel "$(nproc)" >/dev/null
 cmake --install "$root/build/native" --prefix "$root/artifacts" >/dev/null
+log "building native plugin for linux-arm64 (cross, CMake)"
+cmake -S "$root" -B "$root/build/native-linux-arm64" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_TOOLCHAIN_FILE="$root/native/toolchains/aarch64-linux-gnu.cmake" >/dev/null
+cmake --build "$root/build/native-linux-arm64" --parallel "$(nproc)" >/dev/null
+cmake --install "$root/build/native-linux-arm64" --prefix "$root/artifacts/linux-arm64" >/dev/null
 log "building .NET solution ($config)"
 dotnet build "$root/Crayon.sln" -c "$config" -nologo "-clp:ErrorsOnly;NoSummary" -v:q >&2
 touch "$stamp"

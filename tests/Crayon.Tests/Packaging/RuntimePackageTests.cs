@@ -61,6 +61,11 @@ public class RuntimePackageTests : TempFolderTest
         var entries = package.Entries.Select(e => e.FullName).ToList();
         Assert.That(entries, Does.Contain("lib/net10.0/Crayon.Runtime.dll").And.Contain(Native + "libcrayon_blend.so").And.Contain("README.md"));
         Assert.That(entries, Has.None.Contains("libllama"), "llama.cpp comes from the companion package only");
+        const string arm64 = "runtimes/linux-arm64/native/libcrayon_blend.so";
+        Assert.That(entries, Does.Contain(arm64), "the linux-arm64 build of the plugin travels too");
+        var unpacked = Path.Combine(Path.GetDirectoryName(path)!, "linux-arm64-libcrayon_blend.so");
+        package.GetEntry(arm64)!.ExtractToFile(unpacked, overwrite: true);
+        Assert.That(NativeArchitecturesTests.ElfMachine(unpacked), Is.EqualTo(183), "an AArch64 ELF library");
 
         var nuspec = Nuspec(package);
         Assert.That(Field(nuspec, "id"), Is.EqualTo("Crayon.Runtime"));
