@@ -22,8 +22,10 @@ public partial class InterruptedCommandTests : TempFolderTest
     [Test]
     public void SigintDuringAPoolBuildExits130()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Crayon.Cli.dll"), "pool", "build", "--model", TrainingFixture.Model,
+        // A test host started in the background inherits SIGINT ignored, and an ignored signal stays ignored across exec
+        // (the child's runtime then never sees it): env restores its default, as ServeProcess does for `crayon serve`.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "Crayon.Cli.dll"), "pool", "build", "--model", TrainingFixture.Model,
                                   "--data", TestData.Require("qa/siqa/train.jsonl"), "--adapters", "16", "-o", PathIn("pool.gguf") })
             info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
