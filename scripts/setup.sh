@@ -49,7 +49,7 @@ command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (dotnet not o
 
 # --- 3. build --------------------------------------------------------------------------------
 stamp="$root/artifacts/.build-$config"
-sources=(src native shaders tests benchmarks CMakeLists.txt Crayon.sln Directory.Build.props Directory.Packages.props)
+sources=(src native shaders tests benchmarks samples packaging CMakeLists.txt Crayon.sln Directory.Build.props Directory.Packages.props)
 if [[ -f "$stamp" && -z "$(find "${sources[@]}" -newer "$stamp" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)" ]]; then
   exit 0
 fi
