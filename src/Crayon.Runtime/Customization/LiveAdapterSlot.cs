@@ -5,7 +5,7 @@ using Crayon.Llama;
 namespace Crayon.Customization;
 
 /// <summary>
-/// The customizer's adapter in one context: loaded into llama.cpp once per shape (blend mode and adapters stacked), then
+/// The customizer's adapter in one context: loaded into llama.cpp once per shape (rank: stacked or not, and how many), then
 /// rewritten in place by every later blend of that shape, pipelined chunk by chunk. A new shape loads once and becomes
 /// the slot. Logits after an in-place swap equal those of a fresh load of the same blend: same element type, same values.
 /// The slot also has a scale (the guard's choice): applied through llama.cpp's adapter scale, no reload; scale 0 clears
@@ -14,7 +14,7 @@ namespace Crayon.Customization;
 internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 {
     private InPlaceAdapter? _adapter;
-    private (BlendMode Mode, int Stacked, GgmlType Type) _shape;
+    private (bool Stacks, int Stacked, GgmlType Type) _shape;
 
     public LlamaContext Context { get; } = context;
 
@@ -23,23 +23,26 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 
     /// <summary>Lands the blend of <paramref name="pool"/> by <paramref name="weights"/> in this context (at the slot's current scale; see <see cref="SetScale"/>).</summary>
     /// <returns>How it landed; the blend's own time (the kernel in place, where it overlaps the swap; the whole blend call before a first load).</returns>
-    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendMode mode, int? topK, int stacked, GgmlType type, long chunkBytes)
+    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendRecipe recipe, int? topK, int stacked, GgmlType type, long chunkBytes)
     {
-        if (_adapter is not null && _shape == (mode, stacked, type))
+        // The shape is the tensors' (rank r, or k·r stacked), not the recipe's name: linear and every merge recipe blend to
+        // rank r with the pool's LoRA alpha (BlendedLoraAlpha), so a switch between them lands in place too.
+        var shape = (recipe.StacksAdapters, stacked, type);
+        if (_adapter is not null && _shape == shape)
         {
             // An in-place rewrite reaches only an applied adapter; at scale 0 it is applied for the rewrite at scale 1, and
             // SetScale clears the set again after.
             if (!_adapter.IsApplied) _adapter.Reapply(Scale == 0 ? 1f : Scale);
-            var timings = _adapter.SwapFrom(pool, weights, mode, topK, chunkBytes);
+            var timings = _adapter.SwapFrom(pool, weights, recipe, topK, chunkBytes);
             return (SwapKind.InPlace, timings, null, TimeSpan.FromMicroseconds(timings.BlendMicroseconds));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var blend = pool.Blend(weights, mode, topK);
+        var blend = pool.Blend(weights, recipe, topK);
         var blendTime = clock.Elapsed;
         var created = InPlaceAdapter.Create(Context, blend.Adapter, type, "crayon customization");
         _adapter?.Dispose();
         _adapter = created;
-        _shape = (mode, stacked, type);
+        _shape = shape;
         Scale = 1f;
         return (SwapKind.Loaded, null, blend.Timings, blendTime);
     }
