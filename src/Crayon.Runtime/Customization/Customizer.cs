@@ -23,7 +23,7 @@ namespace Crayon.Customization;
 public sealed class Customizer : IDisposable
 {
     private readonly CustomizerOptions _options;
-    private readonly Blender? _blender;
+    private readonly Blender? _blender; // null when the resident pool is shared (not this customizer's to dispose) or for runtime mix
     private readonly ResidentPool? _resident;
     private readonly LlamaAdapter[]? _mixAdapters;
     private readonly Lazy<ExampleEmbedder> _embedder;
@@ -34,6 +34,18 @@ public sealed class Customizer : IDisposable
     /// <param name="modelIdentity">The identity of <paramref name="model"/>'s file (<see cref="PoolModelIdentity.Of"/>); the pool must have been built for it.</param>
     /// <exception cref="PoolMismatchException">the pool was built for another model, or its signal is not the one <paramref name="options"/> asks for.</exception>
     public Customizer(LlamaModel model, PoolModel modelIdentity, AdapterPoolArtifact pool, CustomizerOptions? options = null)
+        : this(model, modelIdentity, pool, null, options)
+    {
+    }
+
+    /// <summary>
+    /// A customizer that blends <paramref name="resident"/>, a pool already resident on a blend device (e.g. the one a
+    /// server's blend endpoint also uses), instead of uploading its own copy: one resident pool per (pool, device). The
+    /// caller keeps owning it and disposes it after this customizer; <see cref="CustomizerOptions.Blender"/> and
+    /// <see cref="CustomizerOptions.Storage"/> are the resident pool's.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="resident"/> holds other adapters than <paramref name="pool"/>'s, or the options ask for runtime mix.</exception>
+    public Customizer(LlamaModel model, PoolModel modelIdentity, AdapterPoolArtifact pool, ResidentPool? resident, CustomizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelIdentity);
@@ -50,6 +62,8 @@ public sealed class Customizer : IDisposable
         Model = model;
         Pool = pool;
         _embedder = new Lazy<ExampleEmbedder>(() => new ExampleEmbedder(model, pool.Signal, _options.EmbeddingThreads));
+        if (_options.Mode.IsRuntimeMix && resident is not null)
+            throw new ArgumentException("runtime mix loads the pool's adapters into llama.cpp and blends nothing: it takes no resident pool", nameof(resident));
         if (_options.Mode.IsRuntimeMix)
         {
             _mixAdapters = new LlamaAdapter[pool.Count];
@@ -64,6 +78,12 @@ public sealed class Customizer : IDisposable
                 throw;
             }
         }
+        else if (resident is not null)
+        {
+            if (!ReferenceEquals(resident.Pool, pool.Adapters))
+                throw new ArgumentException("the resident pool was uploaded from other adapters than this pool's (upload pool.Adapters)", nameof(resident));
+            _resident = resident;
+        }
         else
         {
             _blender = Blender.Create(_options.Blender);
@@ -77,7 +97,10 @@ public sealed class Customizer : IDisposable
     public CustomizerOptions Options => _options;
 
     /// <summary>The device blends run on; null for runtime mix.</summary>
-    public BlendDevice? BlendDevice => _blender?.Device;
+    public BlendDevice? BlendDevice => _resident?.Blender.Device;
+
+    /// <summary>The pool resident on the blend device that this customizer blends (its own or a shared one); null for runtime mix.</summary>
+    public ResidentPool? ResidentPool => _resident;
 
     /// <summary>Embeds one text with the pool's signal (e.g. a query to route), in the model's raw space.</summary>
     public float[] Embed(string text)
@@ -293,7 +316,7 @@ public sealed class Customizer : IDisposable
     }
 
     /// <summary>The live adapter's element type: F32 for an F32 pool (exactly the values blended), F16 for an F16 pool.</summary>
-    private GgmlType SlotType => _options.Storage == PoolStorage.Float32 ? GgmlType.F32 : GgmlType.F16;
+    private GgmlType SlotType => _resident!.Storage == PoolStorage.Float32 ? GgmlType.F32 : GgmlType.F16;
 
     public void Dispose()
     {

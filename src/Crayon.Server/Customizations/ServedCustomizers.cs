@@ -39,7 +39,7 @@ public sealed class ServedCustomizers : IDisposable
     }
 
     /// <summary>Pools built for another model (or a model served from memory, which has no file to identify) are served for /blend only.</summary>
-    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, BlendBackend backend, CustomizationSwap swap = CustomizationSwap.InPlace)
+    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, CustomizationSwap swap = CustomizationSwap.InPlace)
     {
         var customizers = new Dictionary<string, Customizer>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -51,10 +51,8 @@ public sealed class ServedCustomizers : IDisposable
                 if (identity is null) { refused[pool.Id] = "the server's model was given as an image, not a file, so pools cannot be checked against it"; continue; }
                 try { pool.Artifact.EnsureBuiltFor(identity, $"pool '{pool.Id}'"); }
                 catch (PoolMismatchException e) { refused[pool.Id] = e.Message + " (it is served for /v1/crayon/blend only)"; continue; }
-                customizers[pool.Id] = new Customizer(model, identity, pool.Artifact, new CustomizerOptions
-                {
-                    Mode = CustomizationMode.Linear, Blender = new BlenderOptions { Backend = backend }, Storage = PoolStorage.Float32,
-                });
+                // The pool the blend endpoint blends, resident once on the blend device: one upload per pool, not one per use.
+                customizers[pool.Id] = new Customizer(model, identity, pool.Artifact, pool.Resident, new CustomizerOptions { Mode = CustomizationMode.Linear });
             }
         }
         catch
@@ -93,6 +91,9 @@ public sealed class ServedCustomizers : IDisposable
 
     /// <summary>Pools served for /v1/crayon/blend only, and why they cannot customize the served model.</summary>
     public IReadOnlyDictionary<string, string> Refused => _refused;
+
+    /// <summary>The resident pools the customizers blend (the registry's own).</summary>
+    public IEnumerable<ResidentPool> Residents => _customizers.Values.Select(c => c.ResidentPool!);
 
     /// <summary>The pools requests may customize with.</summary>
     public IReadOnlyCollection<string> Pools => _customizers.Keys;
