@@ -305,7 +305,7 @@ public sealed class Customizer : IDisposable
     {
         var nonZero = weights.Count(w => w != 0);
         if (nonZero == 0) throw new ArgumentException("alpha is all zeros: no adapter would be blended", nameof(weights));
-        return BlendSelection.Choose(weights, BlendMode.Concat, nonZero);
+        return TopK.LargestMagnitude(weights, nonZero);
     }
 
     /// <summary>The recipe and what it stacks: concat the adapters with non-zero alpha (top-k), every other recipe one rank-r adapter of all of them.</summary>
