@@ -1,3 +1,4 @@
+using Crayon.Adapters;
 using Crayon.Blending;
 using Crayon.Formats.Gguf;
 using Crayon.Llama;
@@ -14,7 +15,7 @@ namespace Crayon.Customization;
 internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 {
     private InPlaceAdapter? _adapter;
-    private (bool Stacks, int Stacked, GgmlType Type) _shape;
+    private (object Source, int Rank, GgmlType Type) _shape;
 
     public LlamaContext Context { get; } = context;
 
@@ -27,8 +28,8 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
     {
         // The shape is the tensors' (rank r, or k·r stacked), not the recipe's name: linear and every merge recipe blend to
         // rank r with the pool's LoRA alpha (BlendedLoraAlpha), so a switch between them lands in place too.
-        var shape = (recipe.StacksAdapters, stacked, type);
-        if (_adapter is not null && _shape == shape)
+        var shape = ((object)pool, pool.Pool.Rank * (recipe.StacksAdapters ? stacked : 1), type);
+        if (_adapter is not null && _shape.Equals(shape))
         {
             // An in-place rewrite reaches only an applied adapter; at scale 0 it is applied for the rewrite at scale 1, and
             // SetScale clears the set again after.
@@ -45,6 +46,31 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
         _shape = shape;
         Scale = 1f;
         return (SwapKind.Loaded, null, blend.Timings, blendTime);
+    }
+
+    /// <summary>
+    /// Lands a blend made elsewhere (e.g. a server's, received as values) in this context: written in place when it has the
+    /// slot's shape (same <paramref name="source"/>, i.e. the same pool's targets and LoRA alpha, same rank and element type),
+    /// else loaded once as the slot's new adapter.
+    /// </summary>
+    public (SwapKind Kind, TimeSpan Time) Land(LoraAdapter blend, GgmlType type, string source)
+    {
+        var rank = blend.UniformRank ?? throw new ArgumentException("a blend landed in a slot has one rank for every target", nameof(blend));
+        var shape = ((object)source, rank, type);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (_adapter is not null && _shape.Equals(shape))
+        {
+            if (!_adapter.IsApplied) _adapter.Reapply(Scale == 0 ? 1f : Scale);
+            _adapter.Write(blend);
+            _adapter.Commit();
+            return (SwapKind.InPlace, clock.Elapsed);
+        }
+        var created = InPlaceAdapter.Create(Context, blend, type, "crayon customization from " + source);
+        _adapter?.Dispose();
+        _adapter = created;
+        _shape = shape;
+        Scale = 1f;
+        return (SwapKind.Loaded, clock.Elapsed);
     }
 
     /// <summary>
