@@ -97,11 +97,18 @@ public class RecipeNamesTests : TempFolderTest
     }
 
     [Test]
-    public void CustomizeRefusesAnUnknownRecipeAndAMergeItCannotRunByName()
+    public void CustomizeRefusesAnUnknownRecipeByNameAndTakesEveryKnownOne()
     {
         Assert.That(() => AlphaCommandOptions.Parse("bogus"),
-            Throws.InstanceOf<ArgumentException>().With.Message.Contains("unknown blend recipe 'bogus'").And.Message.Contains("magnitude_prune"));
-        Assert.That(() => AlphaCommandOptions.Parse("ties"), Throws.InstanceOf<ArgumentException>().With.Message.Contains("--mode ties"));
+            Throws.InstanceOf<ArgumentException>().With.Message.Contains("--recipe").And.Message.Contains("unknown blend recipe 'bogus'")
+                .And.Message.Contains("magnitude_prune").And.Message.Contains("mix"));
+        Assert.That(() => AlphaCommandOptions.Parse("ties:density=2"), Throws.InstanceOf<ArgumentException>().With.Message.Contains("--recipe").And.Message.Contains("density"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(AlphaCommandOptions.Parse("ties:density=0.3").Recipe, Is.EqualTo(BlendRecipe.Ties(0.3f)));
+            Assert.That(AlphaCommandOptions.Parse("mix").IsRuntimeMix, Is.True);
+            foreach (var name in BlendRecipe.Names) Assert.That(AlphaCommandOptions.Parse(name).Recipe!.Name, Is.EqualTo(name));
+        });
     }
 
     [Test]

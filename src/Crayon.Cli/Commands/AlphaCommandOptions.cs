@@ -4,7 +4,7 @@ using Crayon.Customization;
 
 namespace Crayon.Cli.Commands;
 
-/// <summary>The options that shape alpha and the blend: --tau, --top-k, --mode (shared by customize, bench customize and demo).</summary>
+/// <summary>The options that shape alpha and the blend: --tau, --top-k, --recipe (alias --mode; shared by customize, bench customize and demo).</summary>
 internal sealed class AlphaCommandOptions
 {
     private static CustomizerOptions Defaults => CustomizerOptions.Default;
@@ -13,9 +13,10 @@ internal sealed class AlphaCommandOptions
 
     public Option<int> TopK { get; } = new("--top-k") { Description = "keep only the K most similar adapters (0: all)", DefaultValueFactory = _ => Defaults.Alpha.TopK ?? 0 };
 
-    public Option<string> ModeOption { get; } = new("--mode")
+    public Option<string> ModeOption { get; } = new("--recipe", "--mode")
     {
-        Description = "linear (blend A and B, rank r), concat (stack the adapters, exact, rank k·r) or mix (llama.cpp applies the adapters at run time)",
+        Description = "linear (blend A and B, rank r), concat (stack the adapters, exact, rank k·r), PEFT's ties, dare_linear, dare_ties, magnitude_prune " +
+                      "(as `crayon blend --mode` spells them, e.g. ties:density=0.3,majority_sign=frequency) or mix (llama.cpp applies the adapters at run time)",
         DefaultValueFactory = _ => Name(Defaults.Mode),
     };
 
@@ -44,16 +45,19 @@ internal sealed class AlphaCommandOptions
 
     public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);
 
-    /// <summary>mix, or a blend recipe (<see cref="BlendRecipe.Parse"/>): an unknown name is refused with the known ones listed; the
-    /// merge recipes are refused by name until the customizer takes a <see cref="BlendRecipe"/>.</summary>
-    public static CustomizationMode Parse(string text)
+    /// <summary>mix, or a blend recipe in <see cref="BlendRecipe.Parse"/>'s form (the parsing `crayon blend --mode` uses): an unknown
+    /// name or parameter is a usage error naming the option and listing the known ones.</summary>
+    public static CustomizationMode Parse(string text, string option = "--recipe")
     {
-        if (text.Equals("mix", StringComparison.OrdinalIgnoreCase)) return CustomizationMode.RuntimeMix;
-        var recipe = BlendOptionParsing.Mode(text, "--mode");
-        return recipe == BlendRecipe.Linear ? CustomizationMode.Linear
-            : recipe == BlendRecipe.Concat ? CustomizationMode.Concat
-            : throw new UsageException($"--mode {recipe.Name}: customize runs linear, concat or mix; the merge recipes run in `crayon blend` and the server's /v1/crayon/blend");
+        try
+        {
+            return CustomizationMode.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
     }
 
-    public static string Name(CustomizationMode mode) => mode == CustomizationMode.RuntimeMix ? "mix" : mode.ToString().ToLowerInvariant();
+    public static string Name(CustomizationMode mode) => mode.ToString();
 }

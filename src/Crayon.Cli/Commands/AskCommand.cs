@@ -86,7 +86,7 @@ internal static class AskCommand
             var budget = QaModelScorer.BudgetFor(context.ContextLength);
             if (result.GetValue(poolId) is { } id)
             {
-                var customizer = new RemoteCustomizer(endpoint);
+                using var customizer = new RemoteCustomizer(endpoint);
                 var pool = await customizer.GetPoolAsync(id, cancellationToken);
                 if (!pool.Succeeded) throw new InvalidOperationException($"cannot customize through the server: pool '{id}': {pool.Failure}");
                 // q_c for alpha lives in the pool's signal, whatever the routing uses.
@@ -94,13 +94,12 @@ internal static class AskCommand
                 var (q, _) = HybridDevice.TaskEmbeddingOf(embedder, userExamples.AsQueries(), poolSignal, budget);
                 var path = result.GetValue(llama.Model)!;
                 var identity = new PoolModel(model.GetMetadata("general.name") ?? model.Name, model.Architecture, ModelFingerprint.Of(path));
-                var customized = await customizer.CustomizeAsync(model, identity, id, q, poolSignal, cancellationToken: cancellationToken);
+                var customized = await customizer.CustomizeAsync(context, identity, id, q, poolSignal, cancellationToken: cancellationToken);
                 if (!customized.Succeeded) throw new InvalidOperationException($"cannot customize through the server: {customized.Failure}");
                 var c = customized.Value!;
-                using (c.Adapter) context.ApplyAdapters(AdapterSet.Single(c.Adapter));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"customized through the server from pool '{id}': alpha [{string.Join(", ", c.Alpha.Select(a => a.ToString("0.###", CultureInfo.InvariantCulture)))}], " +
-                    $"{c.BytesSent} B sent (alpha only), {c.BytesReceived:N0} B received, blend round trip {c.BlendTime.TotalMilliseconds:0.#} ms, load {c.LoadTime.TotalMilliseconds:0.#} ms"));
+                    $"{c.BytesSent} B sent (alpha only), {c.BytesReceived:N0} B received, blend round trip {c.BlendTime.TotalMilliseconds:0.#} ms, {(c.Swap == SwapKind.InPlace ? "in place" : "loaded")} in {c.LoadTime.TotalMilliseconds:0.#} ms"));
             }
 
             var (taskEmbedding, exampleEmbeddings) = HybridDevice.TaskEmbeddingOf(embedder, userExamples.AsQueries(), routingSignal, budget);

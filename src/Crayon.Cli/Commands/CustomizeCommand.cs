@@ -61,7 +61,7 @@ internal static class CustomizeCommand
             };
             var outputPath = result.GetValue(output);
             if (outputPath is not null && options.Mode == CustomizationMode.RuntimeMix)
-                throw new UsageException("--mode mix blends nothing (llama.cpp applies the pool's adapters at run time), so there is no adapter to write with --output; use linear or concat");
+                throw new UsageException("--recipe mix blends nothing (llama.cpp applies the pool's adapters at run time), so there is no adapter to write with --output; use linear or concat");
 
             // Cheap checks first: the pool and the examples are read and validated before a model is loaded.
             var poolPath = result.GetValue(pool)!;

@@ -170,7 +170,7 @@ public static class SwapBenchmark
     {
         var result = alpha.Select(a => (double)a).ToArray();
         if (settings.Mode != BlendMode.Concat) return result;
-        var kept = BlendSelection.Choose(alpha, BlendMode.Concat, settings.TopK).ToHashSet();
+        var kept = TopK.LargestMagnitude(alpha, settings.TopK).ToHashSet();
         for (var i = 0; i < result.Length; i++) if (!kept.Contains(i)) result[i] = 0;
         return result;
     }

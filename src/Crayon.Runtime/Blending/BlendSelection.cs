@@ -16,7 +16,7 @@ public static class BlendSelection
 
     /// <summary>
     /// The adapters a blend of this recipe uses: all of them, in order, for linear and the merges; for concat the
-    /// <paramref name="topK"/> (default: all) with the largest |w|, largest first, ties by index.
+    /// <paramref name="topK"/> (default: all) with the largest |w|, largest first, ties by index (<see cref="TopK.LargestMagnitude"/>).
     /// </summary>
     public static int[] Choose(ReadOnlySpan<float> weights, BlendRecipe mode, int? topK)
     {
@@ -31,8 +31,6 @@ public static class BlendSelection
         var k = topK ?? n;
         if (k < 1 || k > n)
             throw new ArgumentOutOfRangeException(nameof(topK), k, $"topK must be between 1 and {n} (the pool size)");
-        var magnitudes = new float[n];
-        for (var i = 0; i < n; i++) magnitudes[i] = MathF.Abs(weights[i]);
-        return Enumerable.Range(0, n).OrderByDescending(i => magnitudes[i]).ThenBy(i => i).Take(k).ToArray();
+        return TopK.LargestMagnitude(weights, k);
     }
 }

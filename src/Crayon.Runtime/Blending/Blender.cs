@@ -66,8 +66,18 @@ public sealed class Blender : IDisposable
             }
             var resident = new ResidentPool(this, native, pool, storage);
             pools.Add(resident);
+            Uploads++;
             return resident;
         }
+    }
+
+    /// <summary>How many pools were uploaded to this device over its life (a shared pool counts once, however many blend it).</summary>
+    public int Uploads { get; private set; }
+
+    /// <summary>The pools resident on this device now.</summary>
+    public int ResidentPools
+    {
+        get { lock (Gate) return pools.Count; }
     }
 
     /// <summary>The tuning the kernels now run with (what <see cref="Retune"/> last set, or the options').</summary>

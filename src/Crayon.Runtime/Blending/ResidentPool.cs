@@ -26,6 +26,9 @@ public sealed class ResidentPool : IDisposable
     public AdapterPool Pool { get; }
     public PoolStorage Storage { get; }
 
+    /// <summary>The blender (device) this pool is resident on.</summary>
+    public Blender Blender => blender;
+
     /// <summary>Blends into a new adapter (see <see cref="BlendRecipe"/> and <see cref="BlendedLoraAlpha"/> for the conventions).</summary>
     /// <param name="weights">One finite weight per adapter of the pool (negative and zero allowed).</param>
     /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>

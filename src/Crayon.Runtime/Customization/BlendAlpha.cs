@@ -27,7 +27,7 @@ public static class BlendAlpha
             if (!double.IsFinite(similarities[i])) throw new ArgumentException($"similarity {i} is {similarities[i]}; it must be finite", nameof(similarities));
         options.Validate(similarities.Length);
 
-        var kept = TopIndices(similarities, options.TopK ?? similarities.Length);
+        var kept = Crayon.Blending.TopK.Largest(similarities, options.TopK ?? similarities.Length);
         var max = similarities[kept[0]];
         var alpha = new double[similarities.Length];
         var sum = 0.0;
@@ -41,16 +41,5 @@ public static class BlendAlpha
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         return Enumerable.Repeat(1.0 / count, count).ToArray();
-    }
-
-    /// <summary>The indices of the <paramref name="k"/> largest values, largest first; equal values keep index order.</summary>
-    public static int[] TopIndices(ReadOnlySpan<double> values, int k)
-    {
-        if (k < 1 || k > values.Length) throw new ArgumentOutOfRangeException(nameof(k), k, $"must be between 1 and {values.Length}");
-        var order = new int[values.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        var copy = values.ToArray();
-        Array.Sort(order, (a, b) => copy[b].CompareTo(copy[a]) is var c && c != 0 ? c : a.CompareTo(b));
-        return order[..k];
     }
 }

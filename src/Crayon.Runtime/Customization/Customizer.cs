@@ -23,7 +23,7 @@ namespace Crayon.Customization;
 public sealed class Customizer : IDisposable
 {
     private readonly CustomizerOptions _options;
-    private readonly Blender? _blender;
+    private readonly Blender? _blender; // null when the resident pool is shared (not this customizer's to dispose) or for runtime mix
     private readonly ResidentPool? _resident;
     private readonly LlamaAdapter[]? _mixAdapters;
     private readonly Lazy<ExampleEmbedder> _embedder;
@@ -34,6 +34,18 @@ public sealed class Customizer : IDisposable
     /// <param name="modelIdentity">The identity of <paramref name="model"/>'s file (<see cref="PoolModelIdentity.Of"/>); the pool must have been built for it.</param>
     /// <exception cref="PoolMismatchException">the pool was built for another model, or its signal is not the one <paramref name="options"/> asks for.</exception>
     public Customizer(LlamaModel model, PoolModel modelIdentity, AdapterPoolArtifact pool, CustomizerOptions? options = null)
+        : this(model, modelIdentity, pool, null, options)
+    {
+    }
+
+    /// <summary>
+    /// A customizer that blends <paramref name="resident"/>, a pool already resident on a blend device (e.g. the one a
+    /// server's blend endpoint also uses), instead of uploading its own copy: one resident pool per (pool, device). The
+    /// caller keeps owning it and disposes it after this customizer; <see cref="CustomizerOptions.Blender"/> and
+    /// <see cref="CustomizerOptions.Storage"/> are the resident pool's.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="resident"/> holds other adapters than <paramref name="pool"/>'s, or the options ask for runtime mix.</exception>
+    public Customizer(LlamaModel model, PoolModel modelIdentity, AdapterPoolArtifact pool, ResidentPool? resident, CustomizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelIdentity);
@@ -46,11 +58,13 @@ public sealed class Customizer : IDisposable
         _options.Alpha.Validate(pool.Count);
         if (_options.SwapChunkBytes < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.SwapChunkBytes, "SwapChunkBytes must be 0 (1 MiB) or more");
         (_options.Guard ?? throw new ArgumentException("CustomizerOptions.Guard is null; use GuardOptions.Off to switch the guard off", nameof(options))).Validate();
-        if (!Enum.IsDefined(_options.Mode)) throw new ArgumentOutOfRangeException(nameof(options), _options.Mode, "unknown customization mode");
+        if (_options.Mode is null) throw new ArgumentException("CustomizerOptions.Mode is null; give a blend recipe or CustomizationMode.RuntimeMix", nameof(options));
         Model = model;
         Pool = pool;
         _embedder = new Lazy<ExampleEmbedder>(() => new ExampleEmbedder(model, pool.Signal, _options.EmbeddingThreads));
-        if (_options.Mode == CustomizationMode.RuntimeMix)
+        if (_options.Mode.IsRuntimeMix && resident is not null)
+            throw new ArgumentException("runtime mix loads the pool's adapters into llama.cpp and blends nothing: it takes no resident pool", nameof(resident));
+        if (_options.Mode.IsRuntimeMix)
         {
             _mixAdapters = new LlamaAdapter[pool.Count];
             try
@@ -63,6 +77,12 @@ public sealed class Customizer : IDisposable
                 foreach (var adapter in _mixAdapters) adapter?.Dispose();
                 throw;
             }
+        }
+        else if (resident is not null)
+        {
+            if (!ReferenceEquals(resident.Pool, pool.Adapters))
+                throw new ArgumentException("the resident pool was uploaded from other adapters than this pool's (upload pool.Adapters)", nameof(resident));
+            _resident = resident;
         }
         else
         {
@@ -77,7 +97,10 @@ public sealed class Customizer : IDisposable
     public CustomizerOptions Options => _options;
 
     /// <summary>The device blends run on; null for runtime mix.</summary>
-    public BlendDevice? BlendDevice => _blender?.Device;
+    public BlendDevice? BlendDevice => _resident?.Blender.Device;
+
+    /// <summary>The pool resident on the blend device that this customizer blends (its own or a shared one); null for runtime mix.</summary>
+    public ResidentPool? ResidentPool => _resident;
 
     /// <summary>Embeds one text with the pool's signal (e.g. a query to route), in the model's raw space.</summary>
     public float[] Embed(string text)
@@ -172,30 +195,36 @@ public sealed class Customizer : IDisposable
     public CustomizationResult Customize(IReadOnlyList<string> lines, LlamaContext context) => Customize(Example.FromLines(lines), context);
 
     /// <summary>Blends with given weights (uniform, one-hot, searched, a device's alpha) and makes the result live: the baselines' and the server's path.</summary>
-    public CustomizationResult Apply(double[] alpha, LlamaContext context)
+    /// <param name="recipe">The blend recipe; null: the options' (<see cref="CustomizerOptions.Mode"/>). A new recipe with the slot's shape lands in place, another shape loads once.</param>
+    public CustomizationResult Apply(double[] alpha, LlamaContext context, BlendRecipe? recipe = null)
     {
         ArgumentNullException.ThrowIfNull(alpha);
         if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(alpha));
-        return Apply(CustomizationAlpha.Given(alpha), context);
+        return Apply(CustomizationAlpha.Given(alpha), context, recipe);
     }
 
     /// <summary>Blends by <paramref name="customization"/>'s alpha and lands the blend in <paramref name="context"/>'s live adapter slot, at full scale (no guard: alpha was given).</summary>
-    public CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context) => Apply(customization, context, 1f, null);
+    /// <param name="recipe">The blend recipe; null: the options' (<see cref="CustomizerOptions.Mode"/>).</param>
+    /// <exception cref="InvalidOperationException">a recipe given to a runtime-mix customizer, which holds no pool on a blend device.</exception>
+    public CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context, BlendRecipe? recipe = null) => Apply(customization, context, 1f, null, recipe);
 
-    private CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard)
+    private CustomizationResult Apply(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard, BlendRecipe? recipe = null)
     {
         ArgumentNullException.ThrowIfNull(customization);
         ArgumentNullException.ThrowIfNull(context);
         if (!ReferenceEquals(context.Model, Model)) throw new ArgumentException("the context belongs to another model than the customizer's", nameof(context));
         var alpha = customization.Alpha;
         if (alpha.Length != Pool.Count) throw new ArgumentException($"alpha has {alpha.Length} weights; the pool has {Pool.Count} adapters", nameof(customization));
-        lock (_gate) return ApplyLocked(customization, context, scale, guard);
+        lock (_gate) return ApplyLocked(customization, context, scale, guard, recipe);
     }
 
-    private CustomizationResult ApplyLocked(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard)
+    private CustomizationResult ApplyLocked(CustomizationAlpha customization, LlamaContext context, float scale, GuardVerdict? guard, BlendRecipe? recipe = null)
     {
         var weights = customization.Alpha.Select(a => (float)a).ToArray();
         BlendSelection.CheckWeights(weights, Pool.Count);
+        if (recipe is not null && _mixAdapters is not null)
+            throw new InvalidOperationException($"this customizer runs runtime mix (no pool on a blend device), so it cannot blend recipe {recipe.Name}; create it with that recipe as CustomizerOptions.Mode");
+        (recipe ?? _options.Mode.Recipe)?.CheckWeights(weights);
         var used = UsedAdapters(weights);
         var guardTime = guard?.Time ?? TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
@@ -207,14 +236,14 @@ public sealed class Customizer : IDisposable
         }
 
         if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
-        var (mode, topK, stacked) = BlendShape(used.Length);
-        var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, mode, topK, stacked, SlotType, _options.SwapChunkBytes);
+        var (blendRecipe, topK, stacked) = BlendShape(used.Length, recipe);
+        var (kind, inPlace, blendTimings, blendTime) = slot.Swap(_resident!, weights, blendRecipe, topK, stacked, SlotType, _options.SwapChunkBytes);
         slot.SetScale(scale);
         var elapsed = clock.Elapsed;
         // In place the blend and the swap overlap (read-back and upload are pipelined): the kernel's own time counts as the
         // blend, the rest of the call as the swap, so the two still add up to alpha-in to adapter-live.
         if (blendTime > elapsed) blendTime = elapsed;
-        var blended = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK) : used;
+        var blended = blendRecipe.StacksAdapters ? BlendSelection.Choose(weights, blendRecipe, topK) : used;
         return new CustomizationResult(customization, blended, kind,
             new CustomizationTimings(customization.Embed, customization.AlphaTime, blendTime, elapsed - blendTime, guardTime), inPlace, blendTimings, guard);
     }
@@ -236,14 +265,15 @@ public sealed class Customizer : IDisposable
 
     /// <summary>The blend of <paramref name="alpha"/> read back into host memory (e.g. to save it as a GGUF adapter); nothing is swapped.</summary>
     /// <exception cref="InvalidOperationException">runtime mix, which blends nothing.</exception>
-    public LoraAdapter BlendToHost(double[] alpha)
+    /// <param name="recipe">The blend recipe; null: the options'.</param>
+    public LoraAdapter BlendToHost(double[] alpha, BlendRecipe? recipe = null)
     {
         ArgumentNullException.ThrowIfNull(alpha);
         if (_resident is null) throw new InvalidOperationException("runtime mix blends nothing: there is no single adapter to read back");
         var weights = alpha.Select(a => (float)a).ToArray();
         BlendSelection.CheckWeights(weights, Pool.Count);
-        var (mode, topK, _) = BlendShape(UsedAdapters(weights).Length);
-        lock (_gate) return _resident.Blend(weights, mode, topK).Adapter;
+        var (blendRecipe, topK, _) = BlendShape(UsedAdapters(weights).Length, recipe);
+        lock (_gate) return _resident.Blend(weights, blendRecipe, topK).Adapter;
     }
 
     /// <summary>Gives <paramref name="context"/> its last customization back after it was set to another adapter set (e.g. the base model).</summary>
@@ -275,14 +305,18 @@ public sealed class Customizer : IDisposable
     {
         var nonZero = weights.Count(w => w != 0);
         if (nonZero == 0) throw new ArgumentException("alpha is all zeros: no adapter would be blended", nameof(weights));
-        return BlendSelection.Choose(weights, BlendMode.Concat, nonZero);
+        return TopK.LargestMagnitude(weights, nonZero);
     }
 
-    private (BlendMode Mode, int? TopK, int Stacked) BlendShape(int used) =>
-        _options.Mode == CustomizationMode.Concat ? (BlendMode.Concat, used, used) : (BlendMode.Linear, null, 1);
+    /// <summary>The recipe and what it stacks: concat the adapters with non-zero alpha (top-k), every other recipe one rank-r adapter of all of them.</summary>
+    private (BlendRecipe Recipe, int? TopK, int Stacked) BlendShape(int used, BlendRecipe? given)
+    {
+        var recipe = given ?? _options.Mode.Recipe ?? throw new InvalidOperationException("runtime mix blends nothing");
+        return recipe.StacksAdapters ? (recipe, used, used) : (recipe, null, 1);
+    }
 
     /// <summary>The live adapter's element type: F32 for an F32 pool (exactly the values blended), F16 for an F16 pool.</summary>
-    private GgmlType SlotType => _options.Storage == PoolStorage.Float32 ? GgmlType.F32 : GgmlType.F16;
+    private GgmlType SlotType => _resident!.Storage == PoolStorage.Float32 ? GgmlType.F32 : GgmlType.F16;
 
     public void Dispose()
     {

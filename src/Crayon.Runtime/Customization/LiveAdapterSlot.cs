@@ -1,3 +1,4 @@
+using Crayon.Adapters;
 using Crayon.Blending;
 using Crayon.Formats.Gguf;
 using Crayon.Llama;
@@ -5,7 +6,7 @@ using Crayon.Llama;
 namespace Crayon.Customization;
 
 /// <summary>
-/// The customizer's adapter in one context: loaded into llama.cpp once per shape (blend mode and adapters stacked), then
+/// The customizer's adapter in one context: loaded into llama.cpp once per shape (rank: stacked or not, and how many), then
 /// rewritten in place by every later blend of that shape, pipelined chunk by chunk. A new shape loads once and becomes
 /// the slot. Logits after an in-place swap equal those of a fresh load of the same blend: same element type, same values.
 /// The slot also has a scale (the guard's choice): applied through llama.cpp's adapter scale, no reload; scale 0 clears
@@ -14,7 +15,7 @@ namespace Crayon.Customization;
 internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 {
     private InPlaceAdapter? _adapter;
-    private (BlendMode Mode, int Stacked, GgmlType Type) _shape;
+    private (object Source, int Rank, GgmlType Type) _shape;
 
     public LlamaContext Context { get; } = context;
 
@@ -23,25 +24,53 @@ internal sealed class LiveAdapterSlot(LlamaContext context) : IDisposable
 
     /// <summary>Lands the blend of <paramref name="pool"/> by <paramref name="weights"/> in this context (at the slot's current scale; see <see cref="SetScale"/>).</summary>
     /// <returns>How it landed; the blend's own time (the kernel in place, where it overlaps the swap; the whole blend call before a first load).</returns>
-    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendMode mode, int? topK, int stacked, GgmlType type, long chunkBytes)
+    public (SwapKind Kind, InPlaceSwapTimings? InPlace, BlendTimings? Blend, TimeSpan BlendTime) Swap(ResidentPool pool, float[] weights, BlendRecipe recipe, int? topK, int stacked, GgmlType type, long chunkBytes)
     {
-        if (_adapter is not null && _shape == (mode, stacked, type))
+        // The shape is the tensors' (rank r, or k·r stacked), not the recipe's name: linear and every merge recipe blend to
+        // rank r with the pool's LoRA alpha (BlendedLoraAlpha), so a switch between them lands in place too.
+        var shape = ((object)pool, pool.Pool.Rank * (recipe.StacksAdapters ? stacked : 1), type);
+        if (_adapter is not null && _shape.Equals(shape))
         {
             // An in-place rewrite reaches only an applied adapter; at scale 0 it is applied for the rewrite at scale 1, and
             // SetScale clears the set again after.
             if (!_adapter.IsApplied) _adapter.Reapply(Scale == 0 ? 1f : Scale);
-            var timings = _adapter.SwapFrom(pool, weights, mode, topK, chunkBytes);
+            var timings = _adapter.SwapFrom(pool, weights, recipe, topK, chunkBytes);
             return (SwapKind.InPlace, timings, null, TimeSpan.FromMicroseconds(timings.BlendMicroseconds));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var blend = pool.Blend(weights, mode, topK);
+        var blend = pool.Blend(weights, recipe, topK);
         var blendTime = clock.Elapsed;
         var created = InPlaceAdapter.Create(Context, blend.Adapter, type, "crayon customization");
         _adapter?.Dispose();
         _adapter = created;
-        _shape = (mode, stacked, type);
+        _shape = shape;
         Scale = 1f;
         return (SwapKind.Loaded, null, blend.Timings, blendTime);
+    }
+
+    /// <summary>
+    /// Lands a blend made elsewhere (e.g. a server's, received as values) in this context: written in place when it has the
+    /// slot's shape (same <paramref name="source"/>, i.e. the same pool's targets and LoRA alpha, same rank and element type),
+    /// else loaded once as the slot's new adapter.
+    /// </summary>
+    public (SwapKind Kind, TimeSpan Time) Land(LoraAdapter blend, GgmlType type, string source)
+    {
+        var rank = blend.UniformRank ?? throw new ArgumentException("a blend landed in a slot has one rank for every target", nameof(blend));
+        var shape = ((object)source, rank, type);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (_adapter is not null && _shape.Equals(shape))
+        {
+            if (!_adapter.IsApplied) _adapter.Reapply(Scale == 0 ? 1f : Scale);
+            _adapter.Write(blend);
+            _adapter.Commit();
+            return (SwapKind.InPlace, clock.Elapsed);
+        }
+        var created = InPlaceAdapter.Create(Context, blend, type, "crayon customization from " + source);
+        _adapter?.Dispose();
+        _adapter = created;
+        _shape = shape;
+        Scale = 1f;
+        return (SwapKind.Loaded, clock.Elapsed);
     }
 
     /// <summary>

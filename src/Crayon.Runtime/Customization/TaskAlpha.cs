@@ -29,7 +29,7 @@ public static class TaskAlpha
             var alpha = BlendAlpha.FromEmbedding(toCentroidSpace(example), centroids, all).Alpha;
             for (var n = 0; n < sum.Length; n++) sum[n] += alpha[n];
         }
-        var kept = BlendAlpha.TopIndices(sum, options.TopK ?? sum.Length);
+        var kept = Crayon.Blending.TopK.Largest(sum, options.TopK ?? sum.Length);
         var total = kept.Sum(n => sum[n]);
         var result = new double[sum.Length];
         foreach (var n in kept) result[n] = sum[n] / total;

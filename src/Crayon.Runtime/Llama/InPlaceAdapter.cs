@@ -29,7 +29,7 @@ public sealed class InPlaceAdapter : IDisposable
     private readonly LlamaAdapter _adapter;
     private readonly AdapterTensorImage _image;
     private readonly IReadOnlyList<LoraPair> _shape;
-    private (AdapterPool Pool, BlendMode Mode, int Stacked, BlendImageLayout Layout)? _lastLayout;
+    private (AdapterPool Pool, bool Stacks, int Stacked, BlendImageLayout Layout)? _lastLayout;
     private bool _disposed;
 
     private InPlaceAdapter(LlamaContext context, LlamaAdapter adapter, AdapterTensorImage image, IReadOnlyList<LoraPair> shape)
@@ -107,10 +107,11 @@ public sealed class InPlaceAdapter : IDisposable
     public PoolStorage ElementType => _image.ElementType == GgmlConstants.TypeF32 ? PoolStorage.Float32 : PoolStorage.Float16;
 
     /// <summary>Where each tensor of a blend of <paramref name="pool"/> goes in <see cref="Image"/>; the blend must produce this adapter's shapes.</summary>
-    public BlendImageLayout LayoutFor(AdapterPool pool, BlendMode mode, int stacked = 1)
+    public BlendImageLayout LayoutFor(AdapterPool pool, BlendRecipe mode, int stacked = 1)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        var rank = pool.Rank * (mode == BlendMode.Concat ? stacked : 1);
+        ArgumentNullException.ThrowIfNull(mode);
+        var rank = pool.Rank * (mode.StacksAdapters ? stacked : 1);
         var offsets = new long[pool.TensorCount];
         for (var t = 0; t < pool.Targets.Count; t++)
         {
@@ -161,12 +162,13 @@ public sealed class InPlaceAdapter : IDisposable
     /// is decoding on the context. Should the blend fail part way, some tensors hold new values until the next swap.
     /// </summary>
     /// <param name="topK">Concat only: how many adapters to stack (largest |w| first); null = all.</param>
-    public InPlaceSwapTimings SwapFrom(ResidentPool pool, ReadOnlySpan<float> weights, BlendMode mode, int? topK = null, long chunkBytes = 0)
+    public InPlaceSwapTimings SwapFrom(ResidentPool pool, ReadOnlySpan<float> weights, BlendRecipe mode, int? topK = null, long chunkBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(mode);
         ObjectDisposedException.ThrowIf(_disposed, this);
         BlendSelection.CheckWeights(weights, pool.Pool.Count);
-        var stacked = mode == BlendMode.Concat ? BlendSelection.Choose(weights, mode, topK).Length : 1;
+        var stacked = mode.StacksAdapters ? BlendSelection.Choose(weights, mode, topK).Length : 1;
         var layout = CachedLayoutFor(pool.Pool, mode, stacked);
         var alpha = weights.ToArray();
         var started = Stopwatch.GetTimestamp();
@@ -189,11 +191,11 @@ public sealed class InPlaceAdapter : IDisposable
     }
 
     /// <summary><see cref="LayoutFor"/> of the last pool swapped from: matching 224 factors by name is not free on the swap's path.</summary>
-    private BlendImageLayout CachedLayoutFor(AdapterPool pool, BlendMode mode, int stacked)
+    private BlendImageLayout CachedLayoutFor(AdapterPool pool, BlendRecipe mode, int stacked)
     {
-        if (_lastLayout is { } last && ReferenceEquals(last.Pool, pool) && last.Mode == mode && last.Stacked == stacked) return last.Layout;
+        if (_lastLayout is { } last && ReferenceEquals(last.Pool, pool) && last.Stacks == mode.StacksAdapters && last.Stacked == stacked) return last.Layout;
         var layout = LayoutFor(pool, mode, stacked);
-        _lastLayout = (pool, mode, stacked, layout);
+        _lastLayout = (pool, mode.StacksAdapters, stacked, layout);
         return layout;
     }
 

@@ -22,6 +22,9 @@ public sealed class Router
     /// <summary>The policy whose score is compared with <see cref="Threshold"/>.</summary>
     public RoutingPolicy Policy => _scorer.Policy;
 
+    /// <summary>The signals the policy composes (<see cref="RoutingScorer.SignalsOf"/>).</summary>
+    public IReadOnlyList<IRoutingSignal> Signals => _scorer.Signals;
+
     /// <summary>The share of the calibration examples meant to be routed.</summary>
     public double TargetRatio { get; }
 

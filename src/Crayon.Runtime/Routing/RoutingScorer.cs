@@ -1,14 +1,16 @@
 namespace Crayon.Routing;
 
 /// <summary>
-/// Turns a query's signals into one routing score under a policy: the higher the score, the stronger
-/// the case for the server. Similarity and confidence scores are the negated signals; the combined
-/// score needs the calibration set's distributions; the random score is a uniform draw in [0, 1)
-/// fixed by (seed, query key).
+/// Turns a query's signals into one routing score under a policy: the higher the score, the stronger the case for the
+/// server. The policy names a chain of <see cref="IRoutingSignal"/>s (<see cref="SignalsOf"/>, the one place a policy
+/// becomes signals); the scorer composes them: one signal scores as its negated value (route the lowest), several as one
+/// minus the mean of their ranks among the calibration examples (empirical CDF), so no signal's units dominate. The
+/// random policy's one signal is a uniform draw fixed by (seed, query key).
 /// </summary>
 public sealed class RoutingScorer
 {
-    private readonly double[] _similarities, _confidences; // sorted calibration values, for the combined policy's ranks
+    private readonly IReadOnlyList<IRoutingSignal> _signals;
+    private readonly double[][] _calibrated; // per signal, its sorted calibration values (for the ranks of a chain of several)
 
     /// <param name="calibration">The user's own examples' signals (needed by <see cref="RoutingPolicy.Combined"/>, checked for the others).</param>
     /// <exception cref="ArgumentException">bad signals, or a confidence-based policy with a query lacking confidence.</exception>
@@ -19,14 +21,28 @@ public sealed class RoutingScorer
         if (calibration.Count == 0) throw new ArgumentException("routing calibration needs at least one of the user's examples", nameof(calibration));
         Policy = policy;
         Seed = seed;
+        _signals = SignalsOf(policy, seed);
+        var values = _signals.Select(_ => new double[calibration.Count]).ToArray();
         for (var i = 0; i < calibration.Count; i++)
         {
             calibration[i].Validate($"calibration example {i}");
-            RequireConfidence(calibration[i], $"calibration example {i}");
+            for (var s = 0; s < _signals.Count; s++) values[s][i] = _signals[s].Read(calibration[i], $"calibration example {i}");
         }
-        _similarities = calibration.Select(c => c.Similarity).Order().ToArray();
-        _confidences = policy is RoutingPolicy.Confidence or RoutingPolicy.Combined ? calibration.Select(c => c.Confidence!.Value).Order().ToArray() : [];
+        _calibrated = values.Select(v => v.Order().ToArray()).ToArray();
     }
+
+    /// <summary>The signals <paramref name="policy"/> composes, in order; a policy not listed here fails loudly.</summary>
+    public static IReadOnlyList<IRoutingSignal> SignalsOf(RoutingPolicy policy, long seed = 0) => policy switch
+    {
+        RoutingPolicy.Similarity => [SimilaritySignal.Instance],
+        RoutingPolicy.Confidence => [new ConfidenceSignal(policy)],
+        RoutingPolicy.Combined => [SimilaritySignal.Instance, new ConfidenceSignal(policy)],
+        RoutingPolicy.Random => [new RandomDrawSignal(seed)],
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown routing policy: it names no routing signals"),
+    };
+
+    /// <summary>The signals this scorer composes.</summary>
+    public IReadOnlyList<IRoutingSignal> Signals => _signals;
 
     /// <summary>How signals become a score.</summary>
     public RoutingPolicy Policy { get; }
@@ -39,21 +55,12 @@ public sealed class RoutingScorer
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate("query");
-        RequireConfidence(query, "query");
-        return Policy switch
-        {
-            RoutingPolicy.Similarity => -query.Similarity,
-            RoutingPolicy.Confidence => -query.Confidence!.Value,
-            RoutingPolicy.Combined => 1 - (Rank(_similarities, query.Similarity) + Rank(_confidences, query.Confidence!.Value)) / 2,
-            RoutingPolicy.Random => new SeededRandom(SeededRandom.Derive(Seed, query.Key)).NextDouble(),
-            _ => throw new InvalidOperationException($"unknown routing policy {Policy}"),
-        };
-    }
-
-    private void RequireConfidence(QuerySignals signals, string what)
-    {
-        if (Policy is RoutingPolicy.Confidence or RoutingPolicy.Combined && signals.Confidence is null)
-            throw new ArgumentException($"{what} ('{signals.Key}') has no confidence signal, which the {Policy} policy needs");
+        var values = new double[_signals.Count];
+        for (var s = 0; s < values.Length; s++) values[s] = _signals[s].Read(query, "query");
+        if (values.Length == 1) return -values[0];
+        var ranks = 0.0;
+        for (var s = 0; s < values.Length; s++) ranks += Rank(_calibrated[s], values[s]);
+        return 1 - ranks / values.Length;
     }
 
     // Share of calibration values at or below v: the empirical CDF.

@@ -10,7 +10,8 @@ public sealed record ServedPool(string Id, AdapterPoolArtifact Artifact, Residen
 
 /// <summary>
 /// The pools the server holds for devices that hold none. Each is read (checksums verified) and
-/// uploaded once at start; blends then reuse the resident copy. The pools are built for the DEVICE
+/// uploaded once at start; blends then reuse the resident copy, and so do the per-request customizations
+/// (<see cref="Customizations.ServedCustomizers"/> blends the same resident pools). The pools are built for the DEVICE
 /// model, not for the model this server answers with, so they are not checked against it: a client
 /// checks the pool's model fingerprint (GET /v1/crayon/pools/{id}) against its own model.
 /// </summary>
@@ -26,6 +27,9 @@ public sealed class PoolRegistry : IDisposable
     }
 
     public IReadOnlyCollection<ServedPool> All => _pools.Values;
+
+    /// <summary>Where the pools are resident; null without pools.</summary>
+    public Blender? Blender => _blender;
 
     /// <summary>Where blends run ("none" without pools).</summary>
     public string Device => _blender?.Device.ToString() ?? "none";

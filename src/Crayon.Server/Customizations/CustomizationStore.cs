@@ -22,9 +22,9 @@ public sealed class CustomizationStore(ServedCustomizers customizers, int capaci
     }
 
     /// <returns>The id and whether it was new.</returns>
-    public (string Id, AdapterChoice Choice) Register(string pool, float[] alpha)
+    public (string Id, AdapterChoice Choice) Register(string pool, float[] alpha, Crayon.Blending.BlendRecipe recipe)
     {
-        var choice = customizers.Choose(pool, alpha, "");
+        var choice = customizers.Choose(pool, alpha, recipe, "");
         var id = "cz-" + choice.Key[(choice.Key.LastIndexOf(':') + 1)..][..32];
         lock (_gate)
         {

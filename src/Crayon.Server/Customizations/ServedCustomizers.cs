@@ -11,9 +11,11 @@ namespace Crayon.Server.Customizations;
 
 /// <summary>
 /// One <see cref="Customizer"/> per served pool built for the served model (created at start), and the adapter
-/// choices requests make of them. A choice's key is the pool, the recipe and alpha's bytes (hashed), so equal
-/// customizations group in the scheduler. Blends are linear: every alpha of a pool has the same shape, so after
-/// a context's first customization every later one is written in place into the tensors llama.cpp holds.
+/// choices requests make of them. A choice's key is the pool, the recipe (its full text form, parameters included) and
+/// alpha's bytes (hashed), so equal customizations group in the scheduler. The recipe is the request's (linear when it
+/// names none): every alpha of a pool under linear or a merge recipe has the same shape (rank r), so after a context's
+/// first customization every later one of that shape is written in place into the tensors llama.cpp holds; concat's
+/// shape depends on the adapters stacked, and a new shape loads once.
 /// <para>
 /// The blend cache is the slot itself: each context remembers the key its slot (per pool) last received. A turn
 /// whose key matches only re-attaches the slot (no blend, no upload); any other key blends and swaps in place.
@@ -22,7 +24,6 @@ namespace Crayon.Server.Customizations;
 /// </summary>
 public sealed class ServedCustomizers : IDisposable
 {
-    public const string Recipe = "linear";
     private readonly Dictionary<string, Customizer> _customizers;
     private readonly Dictionary<string, string> _refused;
     private readonly Dictionary<(Customizer, LlamaContext), string> _lastKey = new();
@@ -38,7 +39,7 @@ public sealed class ServedCustomizers : IDisposable
     }
 
     /// <summary>Pools built for another model (or a model served from memory, which has no file to identify) are served for /blend only.</summary>
-    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, BlendBackend backend, CustomizationSwap swap = CustomizationSwap.InPlace)
+    public static ServedCustomizers Create(LlamaModel model, string? modelPath, PoolRegistry pools, CustomizationSwap swap = CustomizationSwap.InPlace)
     {
         var customizers = new Dictionary<string, Customizer>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,10 +51,8 @@ public sealed class ServedCustomizers : IDisposable
                 if (identity is null) { refused[pool.Id] = "the server's model was given as an image, not a file, so pools cannot be checked against it"; continue; }
                 try { pool.Artifact.EnsureBuiltFor(identity, $"pool '{pool.Id}'"); }
                 catch (PoolMismatchException e) { refused[pool.Id] = e.Message + " (it is served for /v1/crayon/blend only)"; continue; }
-                customizers[pool.Id] = new Customizer(model, identity, pool.Artifact, new CustomizerOptions
-                {
-                    Mode = CustomizationMode.Linear, Blender = new BlenderOptions { Backend = backend }, Storage = PoolStorage.Float32,
-                });
+                // The pool the blend endpoint blends, resident once on the blend device: one upload per pool, not one per use.
+                customizers[pool.Id] = new Customizer(model, identity, pool.Artifact, pool.Resident, new CustomizerOptions { Mode = CustomizationMode.Linear });
             }
         }
         catch
@@ -66,22 +65,35 @@ public sealed class ServedCustomizers : IDisposable
 
     /// <summary>The adapter choice of <paramref name="alpha"/> on <paramref name="pool"/>; errors name <paramref name="field"/> (e.g. "crayon").</summary>
     /// <exception cref="ApiException">400 naming the pool or alpha field.</exception>
-    public AdapterChoice Choose(string pool, float[] alpha, string field)
+    public AdapterChoice Choose(string pool, float[] alpha, BlendRecipe recipe, string field)
     {
+        ArgumentNullException.ThrowIfNull(recipe);
         var customizer = Get(pool, field);
         if (alpha.Length != customizer.Pool.Count)
             throw ApiException.BadField(Field(field, "alpha"), $"has {alpha.Length} weights but pool '{pool}' has {customizer.Pool.Count} adapters; give one weight per adapter");
+        try
+        {
+            recipe.CheckWeights(alpha);
+        }
+        catch (ArgumentException e)
+        {
+            throw ApiException.BadField(Field(field, "alpha"), $"does not suit recipe {recipe.Name}: {e.Message}");
+        }
         var bytes = new byte[alpha.Length * sizeof(float)];
         Buffer.BlockCopy(alpha, 0, bytes, 0, bytes.Length);
-        var key = $"crayon:{pool}:{Recipe}:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
+        // The hash covers the recipe's text form too: the id a registration returns is cut from its end.
+        var key = $"crayon:{pool}:{recipe}:{Convert.ToHexStringLower(SHA256.HashData([.. System.Text.Encoding.UTF8.GetBytes(recipe.ToString() + "\n"), .. bytes]))}";
         var weights = alpha.Select(w => (double)w).ToArray();
-        return new AdapterChoice(key, AdapterSet.None) { Customization = new ChosenCustomization(this, customizer, pool, weights) };
+        return new AdapterChoice(key, AdapterSet.None) { Customization = new ChosenCustomization(this, customizer, pool, weights, recipe) };
     }
 
     private static string Field(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
 
     /// <summary>Pools served for /v1/crayon/blend only, and why they cannot customize the served model.</summary>
     public IReadOnlyDictionary<string, string> Refused => _refused;
+
+    /// <summary>The resident pools the customizers blend (the registry's own).</summary>
+    public IEnumerable<ResidentPool> Residents => _customizers.Values.Select(c => c.ResidentPool!);
 
     /// <summary>The pools requests may customize with.</summary>
     public IReadOnlyCollection<string> Pools => _customizers.Keys;
@@ -117,14 +129,14 @@ public sealed class ServedCustomizers : IDisposable
             customization.Customizer.Restore(context);
             return;
         }
-        customization.Customizer.Apply(customization.Alpha, context);
+        customization.Customizer.Apply(customization.Alpha, context, customization.Recipe);
         lock (_gate) _lastKey[slot] = choice.Key;
     }
 
     /// <summary>The baseline: a fresh llama.cpp adapter per turn; the context keeps its own reference until its set is replaced.</summary>
     private static void Reload(ChosenCustomization customization, LlamaContext context)
     {
-        var blend = customization.Customizer.BlendToHost(customization.Alpha);
+        var blend = customization.Customizer.BlendToHost(customization.Alpha, customization.Recipe);
         using var adapter = LlamaAdapter.Load(context.Model, Crayon.Adapters.LoraAdapterGguf.ToBytes(blend, Crayon.Formats.Gguf.GgmlType.F32), "crayon customization (reloaded)");
         context.ApplyAdapters(AdapterSet.Single(adapter));
     }
@@ -136,5 +148,5 @@ public sealed class ServedCustomizers : IDisposable
     }
 }
 
-/// <summary>A request's customization: the pool's customizer and alpha.</summary>
-public sealed record ChosenCustomization(ServedCustomizers Owner, Customizer Customizer, string Pool, double[] Alpha);
+/// <summary>A request's customization: the pool's customizer, alpha and the blend recipe.</summary>
+public sealed record ChosenCustomization(ServedCustomizers Owner, Customizer Customizer, string Pool, double[] Alpha, BlendRecipe Recipe);

@@ -61,6 +61,14 @@ public sealed class CrayonServer : IAsyncDisposable
     /// <summary>Where blends run ("none" without pools).</summary>
     public string BlendDevice => _state.Pools.Device;
 
+    /// <summary>
+    /// Pool uploads to blend devices since start, over every device the server blends on (the blend endpoint's and the
+    /// customizers'): one per served pool when each is resident once.
+    /// </summary>
+    public int BlendUploads =>
+        new[] { _state.Pools.Blender }.Concat(_state.Customizers.Residents.Select(r => r.Blender)).OfType<Crayon.Blending.Blender>()
+            .Distinct().Sum(b => b.Uploads);
+
     /// <summary>Loads the model and pools, then listens. Failures (a bad model or pool, a busy port) throw with the cause.</summary>
     public static async Task<CrayonServer> StartAsync(CrayonServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -76,7 +84,7 @@ public sealed class CrayonServer : IAsyncDisposable
         if (model.HasUnsupportedTemplate)
             options.Log?.Invoke("the model's chat template is not one llama.cpp can render; chat uses the plain User:/Assistant: transcript");
         ServedCustomizers customizers;
-        try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.BlendBackend, options.CustomizationSwap); }
+        try { customizers = ServedCustomizers.Create(model.Model, options.ModelPath, pools, options.CustomizationSwap); }
         catch { loras.Dispose(); pools.Dispose(); model.Dispose(); throw; }
         foreach (var (pool, why) in customizers.Refused) options.Log?.Invoke($"pool '{pool}' cannot customize requests: {why}");
         var state = new ServerState(options, model, pools, loras, customizers);

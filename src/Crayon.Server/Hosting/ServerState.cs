@@ -145,7 +145,7 @@ public sealed class ServerState : IDisposable
     {
         if (request.Crayon is not { } crayon) return ChooseAdapters(request.Lora);
         if (request.Lora is not null) throw ApiException.BadField(CustomizationField.Name, "cannot be combined with \"lora\": a request computes with one customization or with --lora adapters");
-        return crayon.Id is { } id ? Customizations.Get(id, $"{CustomizationField.Name}.customization") : Customizers.Choose(crayon.Pool!, crayon.Alpha!, CustomizationField.Name);
+        return crayon.Id is { } id ? Customizations.Get(id, $"{CustomizationField.Name}.customization") : Customizers.Choose(crayon.Pool!, crayon.Alpha!, crayon.Recipe!, CustomizationField.Name);
     }
 
     /// <summary>One customizer per pool built for the served model: per-request customization.</summary>

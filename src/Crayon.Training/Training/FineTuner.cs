@@ -1,4 +1,4 @@
-using Crayon.Interop.Llama;
+using Crayon.Llama;
 
 namespace Crayon.Training;
 

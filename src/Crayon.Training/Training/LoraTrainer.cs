@@ -1,6 +1,5 @@
 using System.Globalization;
 using Crayon.Adapters;
-using Crayon.Interop.Llama;
 using Crayon.Llama;
 
 namespace Crayon.Training;

@@ -102,7 +102,7 @@ public class CustomizeCommandTests : TempFolderTest
         {
             Assert.That(otherModel.Error, Does.Contain("was built for model 'stories260K'").And.Contain("rebuild the pool"));
             Assert.That(otherSignal.Error, Does.Contain("query embeddings").And.Contain("--signal query"));
-            Assert.That(mixOutput.Error, Does.Contain("--mode mix blends nothing"));
+            Assert.That(mixOutput.Error, Does.Contain("--recipe mix blends nothing"));
             Assert.That(both.Error, Does.Contain("either --examples").And.Contain("or --embeddings"));
             Assert.That(new[] { otherModel.Code, otherSignal.Code }, Is.All.EqualTo(1), "the pool does not fit: a failure");
             Assert.That(new[] { mixOutput.Code, both.Code }, Is.All.EqualTo(2), "options that do not go together: a usage error");

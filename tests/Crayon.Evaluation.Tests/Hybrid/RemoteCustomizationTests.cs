@@ -33,10 +33,13 @@ public class RemoteCustomizationTests : TempFolderTest
 
         var recorder = new RecordingHandler();
         using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server.BaseUrl }, recorder);
-        var customizer = new RemoteCustomizer(endpoint);
-        var call = await customizer.CustomizeAsync(model, StoriesPool.Model(PathIn("stories.gguf")), "stories-pool", taskEmbedding, EmbeddingSignal.Query);
+        using var customizer = new RemoteCustomizer(endpoint);
+        using var context = model.CreateContext(LlamaTestRuntime.Context(512));
+        var baseLogits = context.EvaluateLogits("Once upon a time");
+        var call = await customizer.CustomizeAsync(context, StoriesPool.Model(PathIn("stories.gguf")), "stories-pool", taskEmbedding, EmbeddingSignal.Query);
         Assert.That(call.Succeeded, Is.True, call.Failure?.ToString());
-        using var remote = call.Value!.Adapter;
+        Assert.That(call.Value!.Swap, Is.EqualTo(SwapKind.Loaded), "the first blend of a shape loads once");
+        var remoteLogits = context.EvaluateLogits("Once upon a time");
 
         // What left the device: one GET for the centroids, one POST with id, alpha and mode.
         Assert.That(recorder.Requests.Select(r => $"{r.Method} {r.Uri.AbsolutePath}"), Is.EqualTo(new[] { "GET /v1/crayon/pools/stories-pool", "POST /v1/crayon/blend" }));
@@ -61,10 +64,6 @@ public class RemoteCustomizationTests : TempFolderTest
         using var resident = blender.Upload(pool.Adapters, PoolStorage.Float32);
         var localBlend = resident.Blend(expectedAlpha.Select(a => (float)a).ToArray(), BlendMode.Linear);
         using var local = LlamaAdapter.Load(model, LoraAdapterGguf.ToBytes(localBlend.Adapter), "local blend");
-        using var context = model.CreateContext(LlamaTestRuntime.Context(512));
-        var baseLogits = context.EvaluateLogits("Once upon a time");
-        context.ApplyAdapters(AdapterSet.Single(remote));
-        var remoteLogits = context.EvaluateLogits("Once upon a time");
         context.ApplyAdapters(AdapterSet.Single(local));
         Assert.That(context.EvaluateLogits("Once upon a time"), Is.EqualTo(remoteLogits));
         Assert.That(remoteLogits, Is.Not.EqualTo(baseLogits), "the adapter changes the model");
@@ -77,10 +76,12 @@ public class RemoteCustomizationTests : TempFolderTest
         await using var server = await ServedStories.StartAsync(ServedStories.Options() with { Pools = [new PoolSource("p", PathIn("pool.gguf"))] });
         using var model = ServedStories.LoadLocal();
         using var endpoint = new OpenAiEndpoint(new OpenAiEndpointOptions { BaseUrl = server.BaseUrl });
+        using var remote = new RemoteCustomizer(endpoint);
+        using var context = model.CreateContext(LlamaTestRuntime.Context(512));
         var other = new PoolModel("other-model", "llama", new string('b', 64));
-        var error = (await Assert.ThrowsAsync<PoolMismatchException>(() => new RemoteCustomizer(endpoint).CustomizeAsync(model, other, "p", new float[64], EmbeddingSignal.Query)))!;
+        var error = (await Assert.ThrowsAsync<PoolMismatchException>(() => remote.CustomizeAsync(context, other, "p", new float[64], EmbeddingSignal.Query)))!;
         Assert.That(error.Message, Does.Contain("server pool 'p' was built for model 'stories260K'").And.Contain("not for the device's 'other-model'"));
-        var missing = await new RemoteCustomizer(endpoint).CustomizeAsync(model, other, "nope", new float[64], EmbeddingSignal.Query);
+        var missing = await remote.CustomizeAsync(context, other, "nope", new float[64], EmbeddingSignal.Query);
         Assert.That(missing.Failure!.ToString(), Does.Contain("HTTP 404").And.Contain("known pools: p"));
     }
 }

@@ -32,7 +32,7 @@ public class BlendAlphaTests
         {
             var ((s, k), tau) = c;
             var alpha = BlendAlpha.FromSimilarities(s, new AlphaOptions { Temperature = tau, TopK = k });
-            var kept = BlendAlpha.TopIndices(s, k);
+            var kept = Crayon.Blending.TopK.Largest(s, k);
             var full = BlendAlpha.FromSimilarities(s, new AlphaOptions { Temperature = tau });
             var keptMass = kept.Sum(i => full[i]);
             return alpha.Count(a => a > 0) == k                       // exp never underflows within tau ≥ 0.01 and |s| ≤ 1

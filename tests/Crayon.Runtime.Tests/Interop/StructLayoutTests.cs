@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Crayon.Interop.Llama;
+using Crayon.Llama;
 using NUnit.Framework;
 
 namespace Crayon.Tests.Interop;

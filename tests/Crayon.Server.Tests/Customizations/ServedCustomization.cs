@@ -44,10 +44,13 @@ internal sealed class ServedCustomization : IDisposable
     };
 
     /// <summary>The greedy completion's token log-probabilities with <paramref name="alpha"/>'s blend live on a local context (null: the base model).</summary>
-    public double[] Local(double[]? alpha)
+    public double[] Local(double[]? alpha) => Local(alpha, null);
+
+    /// <summary>As <see cref="Local(double[])"/>, blended with <paramref name="recipe"/> (null: linear, the fixture's).</summary>
+    public double[] Local(double[]? alpha, BlendRecipe? recipe)
     {
         if (alpha is null) _context.ApplyAdapters(AdapterSet.None);
-        else _customizer.Apply(alpha, _context);
+        else _customizer.Apply(alpha, _context, recipe);
         return _context.Generate(Prompt, new GenerationOptions { MaxTokens = MaxTokens, LogProbabilities = 0 })
             .Where(t => t.LogProbability is not null).Select(t => t.LogProbability!.LogProbability).ToArray();
     }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Crayon.Adapters;
 using Crayon.Blending;
+using Crayon.Formats;
+using Crayon.Formats.Gguf;
 using Crayon.Customization;
 using Crayon.Hybrid.Endpoint;
 using Crayon.Llama;
@@ -12,12 +15,17 @@ namespace Crayon.Hybrid.Customization;
 /// <summary>
 /// Instant customization for a device that holds no pool (the paper's privacy variant): the device
 /// fetches the pool's centroids, computes alpha from q_c itself, and uploads only the pool id, alpha
-/// and blend mode to /v1/crayon/blend; the server answers the blended adapter as GGUF, which the device
-/// loads from memory. The user's examples and even q_c stay on the device: this class never receives them.
+/// and blend mode to /v1/crayon/blend; the server answers the blended adapter's values (a GGUF image on the wire, read
+/// on the host), which land in the context's live adapter slot: the first blend of a shape is loaded into llama.cpp
+/// once, every later one is written in place into the tensors llama.cpp holds (no reload, no graph re-plan), as with
+/// <see cref="Customizer"/>. The device holds no pool, so blending locally is not an option: the values come from the
+/// server. The user's examples and even q_c stay on the device: this class never receives them.
 /// </summary>
-public sealed class RemoteCustomizer(OpenAiEndpoint server)
+public sealed class RemoteCustomizer(OpenAiEndpoint server) : IDisposable
 {
     private readonly Dictionary<string, RemotePool> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<LlamaContext, LiveAdapterSlot> _slots = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _gate = new();
 
     /// <summary>GET /v1/crayon/pools/{id} (cached once fetched).</summary>
     public async Task<ServerCall<RemotePool>> GetPoolAsync(string id, CancellationToken cancellationToken = default)
@@ -55,15 +63,17 @@ public sealed class RemoteCustomizer(OpenAiEndpoint server)
     }
 
     /// <summary>
-    /// Customizes <paramref name="model"/> from q_c: fetch the pool, alpha on the device, blend on the server, load from memory.
+    /// Customizes <paramref name="context"/> from q_c: fetch the pool, alpha on the device, blend on the server, and land the
+    /// blend in the context's live adapter slot (loaded once per shape, in place after that).
     /// </summary>
     /// <param name="expectedModel">The device model's identity (name, architecture, <see cref="Models.ModelFingerprint"/>); the pool must have been built for it.</param>
     /// <exception cref="PoolMismatchException">the pool was built for another model or embeds with another signal.</exception>
     /// <exception cref="InvalidDataException">the server's adapter does not fit the model (llama.cpp's reason included).</exception>
-    public async Task<ServerCall<RemoteCustomization>> CustomizeAsync(LlamaModel model, PoolModel expectedModel, string poolId, float[] taskEmbedding, EmbeddingSignal signal,
-        AlphaOptions? alphaOptions = null, BlendMode mode = BlendMode.Linear, int? topK = null, CancellationToken cancellationToken = default)
+    public async Task<ServerCall<RemoteCustomization>> CustomizeAsync(LlamaContext context, PoolModel expectedModel, string poolId, float[] taskEmbedding, EmbeddingSignal signal,
+        AlphaOptions? alphaOptions = null, BlendRecipe? mode = null, int? topK = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(context);
+        mode ??= BlendRecipe.Linear;
         ArgumentNullException.ThrowIfNull(expectedModel);
         ArgumentNullException.ThrowIfNull(taskEmbedding);
         var pool = await GetPoolAsync(poolId, cancellationToken).ConfigureAwait(false);
@@ -84,11 +94,43 @@ public sealed class RemoteCustomizer(OpenAiEndpoint server)
         if (!blend.Succeeded) return new ServerCall<RemoteCustomization>(null, blend.Failure, sent, received, pool.Elapsed + alphaTime + blend.Elapsed);
 
         t = Stopwatch.GetTimestamp();
-        var adapter = LlamaAdapter.Load(model, blend.Value.Image, $"crayon blend of server pool '{poolId}'");
+        SwapKind kind;
+        try
+        {
+            // The wire format is GGUF; only its values are kept. They land in the slot like a local blend: in place once its shape is loaded.
+            var values = LoraAdapterGguf.Read(blend.Value.Image, $"the server's blend of pool '{poolId}'");
+            lock (_gate)
+            {
+                if (!_slots.TryGetValue(context, out var slot)) _slots[context] = slot = new LiveAdapterSlot(context);
+                (kind, _) = slot.Land(values, GgmlType.F32, poolId);
+                slot.SetScale(1f);
+            }
+        }
+        catch (Exception e) when (e is FileFormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"the server's blend of pool '{poolId}' does not fit the device's model: {e.Message}", e);
+        }
         var loadTime = Stopwatch.GetElapsedTime(t);
-        var result = new RemoteCustomization(adapter, coefficients.Similarities, coefficients.Alpha, blend.Value.Blended, sent, received,
+        var result = new RemoteCustomization(kind, coefficients.Similarities, coefficients.Alpha, blend.Value.Blended, sent, received,
             pool.Elapsed, alphaTime, blend.Elapsed, loadTime);
         return new ServerCall<RemoteCustomization>(result, null, sent, received, pool.Elapsed + alphaTime + blend.Elapsed + loadTime);
+    }
+
+    /// <summary>Forgets <paramref name="context"/>'s live slot (call before disposing a context this customizer outlives).</summary>
+    public void Release(LlamaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        lock (_gate)
+            if (_slots.Remove(context, out var slot)) slot.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var slot in _slots.Values) slot.Dispose();
+            _slots.Clear();
+        }
     }
 
     private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] + "…" : fingerprint;

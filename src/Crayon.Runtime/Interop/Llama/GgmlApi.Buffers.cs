@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Crayon.Interop.Llama;
 
-/// <summary>ggml-backend functions that rewrite an adapter's tensors where llama.cpp keeps them (see <see cref="AdapterTensorImage"/>).</summary>
+/// <summary>ggml-backend functions that rewrite an adapter's tensors where llama.cpp keeps them (see <see cref="Crayon.Llama.AdapterTensorImage"/>).</summary>
 internal static partial class GgmlApi
 {
     /// <summary>Copies host memory into a tensor on whichever backend holds it; one transfer per call.</summary>

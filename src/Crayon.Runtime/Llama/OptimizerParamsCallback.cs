@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// ggml_opt's get_opt_pars callback, called before every optimizer step: asks a managed schedule for

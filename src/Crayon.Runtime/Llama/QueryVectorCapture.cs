@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// Captures a named activation through llama.cpp's cb_eval callback and sums its rows over tokens.

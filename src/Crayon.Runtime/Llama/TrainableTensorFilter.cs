@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// llama_opt_init's param_filter: asks a managed predicate which of the model's F32 tensors to train,

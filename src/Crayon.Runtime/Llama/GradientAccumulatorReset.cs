@@ -1,4 +1,6 @@
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// Works around a llama.cpp training bug. llama.cpp builds its training graphs anew for every batch

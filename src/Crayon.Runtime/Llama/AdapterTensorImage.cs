@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// A host image of a loaded adapter's factors laid out exactly as llama.cpp keeps them in its backend

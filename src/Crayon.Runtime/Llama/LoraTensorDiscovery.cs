@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// Finds the factors of the adapters applied to a context: llama.h offers no way to reach an

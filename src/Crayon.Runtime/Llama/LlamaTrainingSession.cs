@@ -1,4 +1,6 @@
-namespace Crayon.Interop.Llama;
+using Crayon.Interop.Llama;
+
+namespace Crayon.Llama;
 
 /// <summary>
 /// One llama.cpp training run on a model loaded with writable weights: a context sized to one token
