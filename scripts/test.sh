@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Crayon's test suite: installs/builds what is missing (scripts/setup.sh), runs NUnit through
 # `dotnet test`, runs the path-dependent tests again under another ggml CPU variant, checks the published numbers
-# (scripts/check-numbers.py, without --filter), and ends with one line "N passed, N failed" from all of them.
+# (scripts/check-numbers.py and its self-tests, without --filter), and ends with one line "N passed, N failed" from all of them.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Gguf").
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,8 +71,17 @@ elif [[ -z "$user_filter" ]]; then
 fi
 
 # --- published numbers ---------------------------------------------------------------------------
-# Every number in README.md and benchmarks/*.md is checked against its result file; counted as one test.
+# Every number in README.md and benchmarks/*.md is accounted for and checked against its result file; the check
+# counts as one test, its self-tests (scripts/numbers_check/selftest.py) as one each.
 if [[ -z "$user_filter" ]]; then
+  selftest="$(python3 "$root/scripts/numbers_check/selftest.py")"; selftest_status=$?
+  echo "$selftest"
+  if [[ "$(tail -n 1 <<<"$selftest")" =~ ^selftest:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$(( passed + BASH_REMATCH[1] )); failed=$(( failed + BASH_REMATCH[2] ))
+    if (( selftest_status != 0 && BASH_REMATCH[2] == 0 )); then failed=$(( failed + 1 )); fi
+  else
+    failed=$(( failed + 1 ))
+  fi
   if python3 "$root/scripts/check-numbers.py"; then passed=$(( passed + 1 )); else failed=$(( failed + 1 )); fi
 fi
 
