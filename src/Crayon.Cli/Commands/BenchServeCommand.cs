@@ -11,7 +11,7 @@ namespace Crayon.Cli.Commands;
 /// <summary>
 /// `crayon bench serve`: a closed-loop load on an in-process server over loopback: real completions from
 /// concurrent clients (latency percentiles, failures), then malformed and oversized requests (all must be
-/// 4xx) and a health check; the figures and the machine go to --json.
+/// 4xx) and a health check; the figures and the machine go to --out FILE and/or, with --json, to stdout.
 /// </summary>
 internal static class BenchServeCommand
 {
@@ -23,7 +23,7 @@ internal static class BenchServeCommand
         var contexts = new Option<int>("--contexts") { Description = "llama.cpp contexts of the server", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "CPU threads per context", DefaultValueFactory = _ => 1 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "tokens generated per request", DefaultValueFactory = _ => 8 };
-        var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
+        var report = new ReportOutput("write the figures, with the machine, to this JSON file");
         var customizedRequests = new Option<int>("--customized-requests") { Description = "requests per customization leg (0 skips per-request customization)", DefaultValueFactory = _ => 512 };
         var distinct = new Option<string>("--distinct") { Description = "distinct customizations interleaved, one leg each (comma-separated)", DefaultValueFactory = _ => "1,16,256" };
         var poolAdapters = new Option<int>("--pool-adapters") { Description = "adapters in the customization pool", DefaultValueFactory = _ => 8 };
@@ -32,10 +32,14 @@ internal static class BenchServeCommand
         var poolRank = new Option<int>("--pool-rank") { Description = "rank of the customization pool's adapters", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Load-test the server: latency of concurrent completions, 4xx for malformed requests, and per-request customization (in place vs reloading an adapter per request)")
         {
-            model, requests, clients, contexts, threads, maxTokens, json, customizedRequests, distinct, poolAdapters, poolRank, backend, blendBackend,
+            model, requests, clients, contexts, threads, maxTokens, customizedRequests, distinct, poolAdapters, poolRank, backend, blendBackend,
         };
+        report.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            var exit = 0;
+            await ReportOutput.EmitAsync(report.Json(result), async () =>
+            {
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var path = result.GetValue(model) ?? DefaultModel.EnsureImported();
             const long maxBody = 64 * 1024;
@@ -78,17 +82,18 @@ internal static class BenchServeCommand
             {
                 int[] counts;
                 try { counts = result.GetValue(distinct)!.Split(',').Select(v => int.Parse(v.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray(); }
-                catch (FormatException) { Console.Error.WriteLine($"--distinct: expected comma-separated counts such as 1,16,256, got '{result.GetValue(distinct)}'"); return 2; }
-                if (counts.Length == 0 || counts.Any(c => c is < 1 or > 100_000)) { Console.Error.WriteLine("--distinct: every count must be between 1 and 100000"); return 2; }
+                catch (FormatException) { throw new UsageException($"--distinct: expected comma-separated counts such as 1,16,256, got '{result.GetValue(distinct)}'"); }
+                if (counts.Length == 0 || counts.Any(c => c is < 1 or > 100_000)) throw new UsageException("--distinct: every count must be between 1 and 100000");
                 customized = await BenchServeCustomization.RunAsync(options, path, perLeg, result.GetValue(clients), tokens, counts,
                     result.GetValue(poolAdapters), result.GetValue(poolRank), cancellationToken);
                 foreach (var sample in customized.SelectMany(l => l.Load.FailureSamples).Take(10)) Console.Error.WriteLine($"  {sample}");
             }
 
-            if (result.GetValue(json) is { } file)
+            exit = load.Failures == 0 && malformed.Failures == 0 && healthy && customized.All(l => l.Load.Failures == 0) ? 0 : 1;
+            return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "serve.json", file =>
             {
-                Directory.CreateDirectory(file.DirectoryName!);
-                using (var stream = file.Create())
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                using (var stream = File.Create(file))
                 using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
                     writer.WriteStartObject();
@@ -107,9 +112,10 @@ internal static class BenchServeCommand
                     if (customized.Count > 0) BenchServeCustomization.Write(writer, customized, result.GetValue(poolAdapters), result.GetValue(poolRank), Write);
                     writer.WriteEndObject();
                 }
-                Console.WriteLine($"wrote {file.FullName}");
-            }
-            return load.Failures == 0 && malformed.Failures == 0 && healthy && customized.All(l => l.Load.Failures == 0) ? 0 : 1;
+                Console.WriteLine($"wrote {Path.GetFullPath(file)}");
+            });
+            });
+            return exit;
         });
         return command;
     }
