@@ -71,8 +71,11 @@ def check(doc, claims, allow, generators, write=False, pending=()):
         starts = [doc.line_starts[n] for n, line in enumerate(doc.lines) if line.startswith(opening)]
         if not starts:
             failures.append(f"{doc.path}: pending line \"{opening}\" no longer occurs: remove its entry from numbers_check/pending.py")
+        before = len(doc.covered)
         for start in starts:
             doc.cover(start, doc.text.find("\n", start) % (len(doc.text) + 1), f"PENDING: not yet bound to {source}")
+        if starts and len(doc.covered) == before:
+            failures.append(f"{doc.path}: pending line \"{opening}\" has no unbound number left: remove its entry from numbers_check/pending.py")
 
     for offset, number in doc.numbers:
         if offset not in doc.covered:

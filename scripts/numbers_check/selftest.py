@@ -67,6 +67,11 @@ def test_pending_line_accounts_and_stale_entry_fails():
     assert any("no longer occurs" in f for f in run("| y | 3.1 |\n", pending=[("| x |", "r.json")]))
 
 
+def test_pending_line_with_every_number_bound_elsewhere_fails():
+    failures = run("| x | 3.1 |\n", claims=[("x", [], lambda: ["| x | 3.1 |"])], pending=[("| x |", "r.json")])
+    assert any("no unbound number left" in f for f in failures), failures
+
+
 def main():
     tests = [(name, f) for name, f in sorted(globals().items()) if name.startswith("test_")]
     failed = 0

@@ -119,3 +119,109 @@ def _():
         l = leg["load"]
         rows.append(f"| {swap} | {leg['distinct_customizations']} | {whole(l['requests_per_second'])} | {l['p50_ms']:.1f} | {l['p99_ms']:.1f} |")
     return rows
+
+
+def _pair(runs, get, fmt):
+    """One cell of the two-run swap table: 'T1258 / T1305' of a phase in microseconds, shown in ms."""
+    return " / ".join(format(get(h200(r)["swap"]) / 1000, fmt) for r in runs)
+
+
+def _m(section, phase):
+    return lambda s: s[section][phase]["median"]
+
+
+SWAP_RUNS = ["1258", "1305"]
+
+
+@generator("h200-swap", h200_files(SWAP_RUNS) + ["swap: in_place, in_place_sequential, in_memory, from_file (medians, µs)"])
+def _():
+    r = SWAP_RUNS
+
+    def seq_live(s):
+        return s["in_place_sequential"]["blend_call"]["median"] + s["in_place_sequential"]["upload"]["median"]
+
+    def mem_live(s):
+        return sum(s["in_memory"][k]["median"] for k in ("blend_call", "gguf_image", "llama_load", "set"))
+
+    def file_live(s):
+        return (sum(s["in_memory"][k]["median"] for k in ("blend_call", "gguf_image"))
+                + sum(s["from_file"][k]["median"] for k in ("write_file", "llama_load", "set")))
+
+    return [
+        "| phase | in place, pipelined | in place, sequential | through memory (GGUF image → llama.cpp) | through a file |",
+        "| --- | --- | --- | --- | --- |",
+        f"| blend (GPU) | {_pair(r, _m('in_place', 'blend'), '.2f')} | {_pair(r, _m('in_place_sequential', 'blend'), '.2f')} | | |",
+        f"| read-back (device → pinned host, incl. fp16 image) | first chunk at {_pair(r, _m('in_place', 'first_landed'), '.2f')}; "
+        f"all at {_pair(r, _m('in_place', 'read_back_done'), '.2f')} | {_pair(r, _m('in_place_sequential', 'read_back'), '.2f')} | "
+        f"{_pair(r, _m('in_memory', 'read_back'), '.2f')} | |",
+        f"| image (GGUF bytes) | none: staging *is* the image | none | {_pair(r, _m('in_memory', 'gguf_image'), '.1f')} | "
+        f"+ write {_pair(r, _m('from_file', 'write_file'), '.1f')} |",
+        f"| load (upload into llama.cpp's tensors / `llama_adapter_lora_init`) | overlapped; {_pair(r, _m('in_place', 'uploading'), '.2f')} of uploading | "
+        f"{_pair(r, _m('in_place_sequential', 'upload'), '.2f')} | {_pair(r, _m('in_memory', 'llama_load'), '.1f')} | {_pair(r, _m('from_file', 'llama_load'), '.1f')} |",
+        f"| set (`llama_set_adapter_lora`) | none: already set | none | {_pair(r, _m('in_memory', 'set'), '.2f')} | {_pair(r, _m('from_file', 'set'), '.2f')} |",
+        f"| **alpha in → adapter live** | **{_pair(r, _m('in_place', 'upload_done'), '.2f')}** | {_pair(r, seq_live, '.2f')} | "
+        f"{_pair(r, mem_live, '.1f')} | {_pair(r, file_live, '.1f')} |",
+        f"| first decode minus a steady decode | **+{_pair(r, lambda s: s['in_place_first_token_overhead_median'], '.2f').replace(' / ', ' / +')}** | | "
+        f"+{_pair(r, lambda s: s['first_token_overhead_median'], '.1f').replace(' / ', ' / +')} | |",
+    ]
+
+
+@generator("h100-swap", [H100, "swap: in_place, in_place_sequential, in_memory.total, from_file.total, steady_decode (medians, µs)"])
+def _():
+    s = load(H100)["benchmarks"]["swap"]
+    seq = s["in_place_sequential"]
+
+    def ms(us, fmt=".2f"):
+        return format(us / 1000, fmt)
+    return [
+        "| | through the customizer (in place) | sequential in place | through memory (GGUF image, load, set) | through a file |",
+        "| --- | --- | --- | --- | --- |",
+        f"| alpha in → adapter live | **{ms(s['in_place']['upload_done']['median'])}** (`upload_done`; the whole `Apply` call {ms(s['in_place']['swap_call']['median'])}) | "
+        f"{ms(seq['blend_call']['median'] + seq['upload']['median'])} (blend call {ms(seq['blend_call']['median'])} + upload {ms(seq['upload']['median'])}) | "
+        f"{ms(s['in_memory']['total']['median'], '.1f')} (incl. first token) | {ms(s['from_file']['total']['median'], '.1f')} (incl. first token) |",
+        f"| first decode minus a steady decode ({ms(s['steady_decode']['median'])} ms) | **+{ms(s['in_place_first_token_overhead_median'])}** | | "
+        f"+{ms(s['first_token_overhead_median'], '.1f')} | |",
+    ]
+
+
+# --- blend-tuning-notes.md: arithmetic from the definitions (no result file: bytes = N·E·s + 4·E, time = bytes / a
+# stated copy ceiling), generated so that the figures cannot drift from the formulas they state.
+
+def _exact(v):
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+@generator("bytes-moved", ["definition: linear moves N·E·s + 4·E, concat N·E·s + 4·N·E"])
+def _():
+    cells = [(s, n) for s in (2, 4) for n in (8, 32)]
+    return ["| mode | bytes moved | fp16, N=8 | fp16, N=32 | fp32, N=8 | fp32, N=32 |", "| --- | --- | --- | --- | --- | --- |",
+            "| linear | N·E·s + 4·E | " + " | ".join(f"{_exact(1 + 4 / (n * s))} × pool" for s, n in cells) + " |",
+            "| concat (k = N stacked) | N·E·s + 4·N·E | " + " | ".join(f"{_exact(1 + 4 / s)} × pool" for s, n in cells) + " |"]
+
+
+H100_SXM_TBPS, H200_TBPS = 2.9, 4.2  # the copy ceilings the notes assume (stated in the table's header)
+
+
+def _ceiling_ms(nbytes, tbps):
+    ms = nbytes / (tbps * 1e12) * 1000
+    return f"{ms:.2f} ms" if ms >= 0.095 else f"{ms:.3f} ms"
+
+
+@generator("copy-ceiling", ["definitions above; shapes: Llama-3.2-1B E = 11,272,192, Llama-3-8B E = 41,943,040 (rank 16, fp16)"])
+def _():
+    e1b, e8b = 11_272_192, 41_943_040
+    rows = ["| configuration | pool | bytes moved | time at the copy ceiling, H100 SXM (~2.9 TB/s) | H200 (~4.2 TB/s) |", "| --- | --- | --- | --- | --- |"]
+
+    def row(label, pool, moved):
+        rows.append(f"| {label} | {pool / 1e6:.0f} MB | {moved / 1e6:.0f} MB | {_ceiling_ms(moved, H100_SXM_TBPS)} | {_ceiling_ms(moved, H200_TBPS)} |")
+    for storage, s, n, mib_ in (("fp16", 2, 8, 1024), ("fp16", 2, 32, 1024), ("fp32", 4, 8, 256)):
+        pool = mib_ << 20
+        e = pool // (n * s)
+        row(f"sweep, {storage} linear N={n}, {'1 GiB' if mib_ == 1024 else f'{mib_} MiB'}", pool, pool + 4 * e)
+    for name, e, adapter_note, modes in (("Llama-3.2-1B", e1b, True, (("linear", 8), ("linear", 32), ("concat", 8), ("concat", 32))),
+                                          ("Llama-3-8B", e8b, True, (("linear", 8), ("concat", 8)))):
+        for i, (mode, n) in enumerate(modes):
+            pool = n * e * 2
+            note = f" (E = {e:,}; {_exact(e * 2 / (1 << 20))} MiB/adapter)" if i == 0 else ""
+            row(f"{name}, {mode} N={n}{note}", pool, pool + 4 * e * (n if mode == "concat" else 1))
+    return rows
