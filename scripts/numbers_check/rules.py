@@ -17,7 +17,7 @@ RULES = [
     (r"\brank[ -]\d+\b", "a LoRA rank (a setting)"),
     (r"\b\d+ (?:layers|blocks)\b", "a model's layer count (a property of the model)"),
     (r"\b\d+ cores\b|\b\d+-core\b|\b\d+ cores?\b", "a machine's core count"),
-    (r"(?:median|medians|best|mean) of \d+", "a repetition count (a benchmark setting)"),
+    (r"(?i:median|medians|best|mean) of \d+", "a repetition count (a benchmark setting)"),
     (r"\d+(?:,\d{3})* MiB HBM3e|\d+ GiB, Debian|\d+GB HBM3", "a device's memory size (hardware spec)"),
     (r"\bDebian \d+|\bMesa (?:lavapipe )?\d+|\bUbuntu \d+(?:\.\d+)*|\bVulkan \d+\.\d+|\bACL \d{4}|arXiv \d+\.\d+",
      "a product or publication name and version"),
