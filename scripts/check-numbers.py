@@ -30,7 +30,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from numbers_check import allow, claims, claims_readme, claims_results, pending, tables  # noqa: E402,F401
+from numbers_check import allow, claims, claims_notes, claims_readme, claims_results, pending, tables  # noqa: E402,F401
 from numbers_check.check import check  # noqa: E402
 from numbers_check.scan import Document  # noqa: E402
 

@@ -70,4 +70,15 @@ ALLOW = [
     (RESULTS, "the pool: 8 random adapters of rank 8 on attn_q and ffn_down of all 5 blocks", "settings of the run (also in its JSON)"),
     (RESULTS, "in place 859 / 682 / 988 req/s against reload 606 / 739 / 629", "UNFILED: an earlier run of the same command, read from its console; its JSON was overwritten"),
     (RESULTS, "so \"1 distinct\" still pays", "a leg's setting"),
+    (RESULTS, "capping the dispatched workgroups at 528-4224", "settings: the caps tried (tune-cap)"),
+    (RESULTS, "(e.g. 1 GiB, N = 8:", "a cell's settings"),
+
+    # benchmarks/blend-tuning-notes.md (its prediction and case columns are covered by scan.prediction_columns)
+    (NOTES, "H100 (SXM: HBM3, 3.35 TB/s peak; PCIe card: 2.0 TB/s) or H200 (HBM3e, 4.8 TB/s peak)", "vendors' peak bandwidths (hardware specs)"),
+    (NOTES, "PyTorch's device-to-device copy measured 4.18-4.23 TB/s", "UNFILED: quoted from ../shared/docs/GPU.md, outside this repository"),
+    (NOTES, "(each thread's 32-adapter chain is the whole kernel)", "a setting (N)"),
+    (NOTES, "every shape ≥ 1.0x", "a threshold"),
+    (NOTES, "Changed by measurement: loads 4 → 1 (K4); workgroup 256 and unroll 4 stayed", "the kernel's default settings"),
+    (NOTES, "was ~2x slower than predicted", "a rough factor against the prediction, not a measured figure"),
+    (NOTES, "Met: 256 KiB-4 MiB within", "settings: the chunk sizes measured"),
 ]

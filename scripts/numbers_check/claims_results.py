@@ -160,3 +160,9 @@ def _():
             f"and {span([r['percent_of_copy'] for r in f32])} % with fp32 storage",
             f"ties {gbs(cell['ties'])}, dare_linear {gbs(cell['dare_linear'])}, dare_ties {gbs(cell['dare_ties'])}, "
             f"magnitude_prune {gbs(cell['magnitude_prune'])} GB/s against linear {gbs(cell['linear'])}"]
+
+
+@claim(DOC, "pools under 128 MiB: their blend kernels' time", h200_files(["1305"]) + ["blend.results[pool < 128 MiB].blend_best_us"])
+def _():
+    small = [r["blend_best_us"] for r in linear_blend("1305") if mib(r) < 128]
+    return [f"kernels of {whole(min(small))}-{whole(max(small))} µs are dominated by that ramp"]
