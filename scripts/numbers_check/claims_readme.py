@@ -2,7 +2,7 @@
 import re
 import statistics
 
-from .claims import (CUSTOMIZE_QUICK, H200_SWEEPS, RESULTS, ROOT, claim, h200, h200_files, load, pct, whole)
+from .claims import (CUSTOMIZE_QUICK, H200_SWEEPS, RESULTS, ROOT, claim, h200, h200_files, load, pct, quick_records, whole, wins)
 
 README = "README.md"
 ALL_H200 = H200_SWEEPS + ["1440"]
@@ -125,3 +125,9 @@ def _():
     cpu = [r for r in rows if r["backend"] == "cpu"][0]["blend_best_us"] / 1000
     lava = [r for r in rows if r["backend"] == "vulkan"][0]["blend_best_us"] / 1e6
     return [f"({whole(cpu)} ms against lavapipe's {lava:.1f} s for 32 adapters of the 1B shape)"]
+
+
+@claim(README, "customization: wins in the headline", [CUSTOMIZE_QUICK, "records[].crayon_nll, base_nll, uniform_nll"])
+def _():
+    records = quick_records()
+    return [f"the uniform blend on {len(wins(records))} of {len(records)} tasks of the quick benchmark"]
