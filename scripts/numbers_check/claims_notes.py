@@ -146,3 +146,42 @@ def _():
     return [f"Its blend takes {span([r['blend_best_us'] for r in cells], whole)} µs whatever the tuning (workgroup "
             f"{span([x['workgroup_size'] for x in t], str)}, {span([x['loads_per_thread'] for x in t], str)} loads, unroll "
             f"{span([x['adapter_unroll'] for x in t], str)}: {span([r['blend_gb_per_s'] / 1000 for r in cells], f1)} TB/s"]
+
+
+def tune_cells(run):
+    """{pool: {(workgroup, loads, unroll): GB/s}} of a run's `tune` step (the axes sweep)."""
+    cells = {}
+    for r in h200(run)["tune"]["results"]:
+        t = r["tuning"]
+        cells.setdefault((r["storage"], r["adapters"], mib(r)), {})[(t["workgroup_size"], t["loads_per_thread"], t["adapter_unroll"])] = r["blend_gb_per_s"]
+    return cells
+
+
+def change(value, reference):
+    return 100 * (value / reference - 1)
+
+
+def loss(value, reference):
+    return -change(value, reference) + 0.0  # + 0.0: no "-0" for an equal pair
+
+
+@claim(DOC, "K3-K5: the tuning axes (T1258 with 4 loads, T1305 with 1), against the default tuning of the same pool and run",
+       h200_files(FIRST) + ["tune.results: tuning, blend_gb_per_s"])
+def _():
+    new, old = tune_cells("1305"), tune_cells("1258")
+    spread = {p: [c[(w, 1, 4)] for w in (64, 128, 256, 512, 1024)] for p, c in new.items()}
+    worst = max(100 * (1 - min(v) / max(v)) for v in spread.values())
+    example = spread[("f16", 32, 256)]
+    lost_1024 = [loss(c[(1024, 4, 4)], c[(256, 4, 4)]) for p, c in old.items() if p[0] == "f16"]
+    loads = [(c, {n: c[(256, n, 4)] for n in (1, 2, 4, 8, 16)}) for cells in (old, new) for c in cells.values()]
+    short_of_best = max(100 * (1 - l[1] / max(l.values())) for _, l in loads)
+    mid = [change(l[n], l[1]) for _, l in loads for n in (2, 4)]
+    lost = {n: [loss(l[n], l[1]) for _, l in loads] for n in (8, 16)}
+    unroll1 = {s: [loss(c[(256, 1, 1)], c[(256, 1, 4)]) for p, c in new.items() if p[0] == s] for s in ("f16", "f32")}
+    unroll_spread = max(100 * (1 - min(c[(256, 1, u)] for u in (2, 4, 8)) / max(c[(256, 1, u)] for u in (2, 4, 8))) for c in new.values())
+    return [f"at defaults (loads 1, unroll 4) 64-1024 lie within {worst:.1f} % of each other on every pool (e.g. fp16 N=32 256 MiB "
+            f"{min(example):,.0f}-{max(example):,.0f} GB/s); with 4 loads per thread (the old default), 1024 lost {span(lost_1024, whole)} % on fp16 "
+            f"against workgroup 256 (T1258 tune)",
+            f"1 load was the best or within {short_of_best:.1f} % everywhere",
+            f"2-4 ranged from {min(mid):.0f} % to +{max(mid):.1f} %, 8 lost {span(lost[8], whole)} %, 16 lost {span(lost[16], whole)} %",
+            f"unroll 1 lost {span(unroll1['f16'], whole)} % on fp16 (at N=8 too), {span(unroll1['f32'], whole)} % on fp32; 2-8 within {unroll_spread:.1f} %"]

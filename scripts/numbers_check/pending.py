@@ -10,7 +10,4 @@ RESULTS = "benchmarks/RESULTS.md"
 NOTES = "benchmarks/blend-tuning-notes.md"
 
 PENDING = [
-    (NOTES, '| K3 | workgroup size 64 / 128 / 256 / 512 / 1024 (loads 4, ', 'gpu-h200-2026-11-21T1258/T1305/T1438/T1440.json, tune-h200-*.json'),
-    (NOTES, '| K4 | loads per thread 1 / 2 / 4 / 8 / 16 (wg 256, unroll 4', 'gpu-h200-2026-11-21T1258/T1305/T1438/T1440.json, tune-h200-*.json'),
-    (NOTES, '| K5 | adapter unroll 1 / 2 / 4 / 8 (wg 256, loads 4) | 1: 3', 'gpu-h200-2026-11-21T1258/T1305/T1438/T1440.json, tune-h200-*.json'),
 ]
