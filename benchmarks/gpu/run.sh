@@ -144,38 +144,38 @@ fi
 
 wants devices && step devices 60 "${crayon[@]}" devices
 if wants blend; then
-  step blend 150 "${crayon[@]}" bench blend --backends vulkan --sizes "$sizes" --storage f16,f32 -n "$adapters" --mode linear -r "$reps" --json "$J/blend.json"
+  step blend 150 "${crayon[@]}" bench blend --backends vulkan --sizes "$sizes" --storage f16,f32 -n "$adapters" --mode linear -r "$reps" --out "$J/blend.json"
 fi
 if wants shapes; then
-  step shapes-1b 150 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode linear,concat -r "$reps" --json "$J/shapes-1b.json"
-  [[ -n "$shapes_8b" ]] && step shapes-8b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_8b" --storage f16 -n 8 --mode linear,concat -r "$reps" --json "$J/shapes-8b.json"
+  step shapes-1b 150 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode linear,concat -r "$reps" --out "$J/shapes-1b.json"
+  [[ -n "$shapes_8b" ]] && step shapes-8b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_8b" --storage f16 -n 8 --mode linear,concat -r "$reps" --out "$J/shapes-8b.json"
 fi
 if wants recipes; then
   # PEFT's merge recipes beside linear in the same run (same bytes: N adapters read, one written). The first blend of a
   # magnitude recipe finds its thresholds (one read-back of the pool); it is the untimed warm-up.
   recipes="linear,ties,dare_linear,dare_ties,magnitude_prune"
-  step recipes 150 "${crayon[@]}" bench blend --backends vulkan --sizes "$recipe_sizes" --storage "$recipe_storage" -n "$recipe_adapters" --mode "$recipes" -r "$reps" --json "$J/recipes.json"
-  (( smoke )) || step recipes-1b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode "$recipes" -r "$reps" --json "$J/recipes-1b.json"
+  step recipes 150 "${crayon[@]}" bench blend --backends vulkan --sizes "$recipe_sizes" --storage "$recipe_storage" -n "$recipe_adapters" --mode "$recipes" -r "$reps" --out "$J/recipes.json"
+  (( smoke )) || step recipes-1b 120 "${crayon[@]}" bench blend --backends vulkan --shape "$shapes_1b" --storage f16 -n "$adapters" --mode "$recipes" -r "$reps" --out "$J/recipes-1b.json"
 fi
 if wants tune; then
-  step tune 180 "${crayon[@]}" bench tune "${tune_args[@]}" -r 3 --json "$J/tune.json"
+  step tune 180 "${crayon[@]}" bench tune "${tune_args[@]}" -r 3 --out "$J/tune.json"
   # A cap makes each workgroup loop over several tiles: 1056 = 8 workgroups of 256 on each of the H200's 132 SMs.
-  (( smoke )) || step tune-cap 120 "${crayon[@]}" bench tune --sizes 256,1024 -n 8,32 --storage f16,f32 --grid full --workgroup-sizes 256 --loads 1 --unrolls 4 --max-workgroups 0,528,1056,2112,4224 -r 5 --json "$J/tune-cap.json"
+  (( smoke )) || step tune-cap 120 "${crayon[@]}" bench tune --sizes 256,1024 -n 8,32 --storage f16,f32 --grid full --workgroup-sizes 256 --loads 1 --unrolls 4 --max-workgroups 0,528,1056,2112,4224 -r 5 --out "$J/tune-cap.json"
 fi
 if { wants swap || wants decode || wants serve; } && (( ! smoke )) && [[ ! -f "$base/models/llama-3.2-1b-f16.gguf" ]]; then
   mkdir -p "$base/models"
   step model 120 "${crayon[@]}" model random --preset llama-3.2-1b --type f16 -o "$base/models/llama-3.2-1b-f16.gguf"
 fi
 if wants swap; then
-  step swap 180 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r "$swap_r" --json "$J/swap.json"
-  (( smoke )) || step swap-concat 120 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" --mode concat --top-k 4 -r 10 --json "$J/swap-concat.json"
+  step swap 180 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r "$swap_r" --out "$J/swap.json"
+  (( smoke )) || step swap-concat 120 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" --mode concat --top-k 4 -r 10 --out "$J/swap-concat.json"
   # The pipelined in-place swap's read-back chunk size (the swap step above uses the default, 1024 KiB).
   for kib in $swap_chunks; do
-    step "swap-chunk-$kib" 90 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r 10 --chunk-kib "$kib" --json "$J/swap-chunk-$kib.json"
+    step "swap-chunk-$kib" 90 "${crayon[@]}" bench swap "${model_args[@]}" "${llama_backend[@]}" --blend-backend vulkan -n "$swap_n" -r 10 --chunk-kib "$kib" --out "$J/swap-chunk-$kib.json"
   done
 fi
-wants decode && step decode 200 "${crayon[@]}" bench decode "${model_args[@]}" "${llama_backend[@]}" "${decode_args[@]}" --json "$J/decode.json"
-wants serve && step serve 240 "${crayon[@]}" bench serve "${serve_args[@]}" --json "$J/serve.json"
+wants decode && step decode 200 "${crayon[@]}" bench decode "${model_args[@]}" "${llama_backend[@]}" "${decode_args[@]}" --out "$J/decode.json"
+wants serve && step serve 240 "${crayon[@]}" bench serve "${serve_args[@]}" --out "$J/serve.json"
 wants peers && step peers 300 python3 "$repo/benchmarks/gpu/peers.py" "${peers_args[@]}" --out "$J/peers.json"
 
 # --- results -------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ for task in "${tasks[@]}"; do
     loras+=(--lora "$d/$f.gguf")
   done
   crayon train eval -m "$model" "${loras[@]}" --compare-model "$d/targets.gguf" --compare-model "$d/targets-3e-4.gguf" \
-    --compare-model "$d/targets-3e-3.gguf" --compare-model "$d/all.gguf" --task "$task" --max-items 200 --seed 1 --json "$d/eval.json" >/dev/null
+    --compare-model "$d/targets-3e-3.gguf" --compare-model "$d/all.gguf" --task "$task" --max-items 200 --seed 1 --out "$d/eval.json" >/dev/null
   cp "$d/eval.json" "$results_dir/training-route-$task.json"
   jq -r '.[] | "\(.Variant)\t\(.MeanNll*100|round/100)\t\(.DeltaNll*100|round/100) ± \(.DeltaNllStandardError*100|round/100)\t\(.Accuracy*1000|round/10)%"' "$d/eval.json"
 done

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crayon.Customization;
 using Crayon.Evaluation;
 using Crayon.Hybrid;
@@ -38,13 +39,14 @@ internal static class AskCommand
         var reference = new Option<string?>("--reference") { Description = "QA JSONL of general text whose mean embedding centers the routing similarity (recommended; see bench hybrid)" };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for the server before answering on the device", DefaultValueFactory = _ => 30 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "tokens per free-text answer", DefaultValueFactory = _ => 48 };
-        var json = new Option<string?>("--json") { Description = "write one JSON record per answer to this file" };
+        var report = new ReportOutput("write one JSON record per answer to this file (JSON lines)");
         var command = new Command("ask", "Answer questions on the device or the server: route by similarity to the customized task and by confidence, and say why")
         {
-            server, apiKey, serverModel, examples, questions, prompts, policy, ratio, poolId, signal, reference, timeout, maxTokens, json,
+            server, apiKey, serverModel, examples, questions, prompts, policy, ratio, poolId, signal, reference, timeout, maxTokens,
         };
         llama.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        report.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => await ReportOutput.EmitAsync(report.Json(result), async () =>
         {
             // Every option is checked by its name before the model loads: a bad value found after embedding the examples
             // would cost that work and name an internal parameter.
@@ -135,13 +137,13 @@ internal static class AskCommand
                     $"{answers.Count(a => a.GetProperty("where").GetString() == "server")} of {items.Count} question(s) answered by the server; " +
                     $"accuracy {100 * answers.Average(a => a.GetProperty("credit").GetDouble()):0.#}%"));
             }
-            if (result.GetValue(json) is { } file)
+            if (report.OutPath(result) is { } file)
             {
-                File.WriteAllLines(file, records);
+                Formats.AtomicFile.WriteText(file, string.Concat(records.Select(r => r + "\n")));
                 Console.WriteLine($"wrote {file}");
             }
-            return 0;
-        });
+            return report.Json(result) ? new JsonObject { ["answers"] = new JsonArray(records.Select(r => JsonNode.Parse(r)).ToArray()) } : null;
+        }));
         return command;
     }
 

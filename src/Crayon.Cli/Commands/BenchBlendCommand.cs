@@ -31,11 +31,12 @@ public static class BenchBlendCommand
         var workgroup = new Option<int>("--workgroup-size") { Description = "Vulkan kernel tuning: invocations per workgroup" };
         var loads = new Option<int>("--loads-per-thread") { Description = "Vulkan kernel tuning: 16-byte loads per invocation" };
         var unroll = new Option<int>("--adapter-unroll") { Description = "Vulkan kernel tuning: adapters per loop iteration" };
-        var json = new Option<FileInfo?>("--json") { Description = "Write the figures, with the machine and devices, to this JSON file" };
+        var report = new ReportOutput("write the figures, with the machine and devices, to this JSON file");
         var command = new Command("blend", "Blend bandwidth (GB/s) against the device's copy bandwidth")
         {
-            sizes, shapes, adapters, backends, storages, mode, repetitions, device, threads, workgroup, loads, unroll, json,
+            sizes, shapes, adapters, backends, storages, mode, repetitions, device, threads, workgroup, loads, unroll,
         };
+        report.AddTo(command);
         command.SetAction(parse =>
         {
             var settings = new BenchBlendSettings(
@@ -51,8 +52,15 @@ public static class BenchBlendCommand
             {
                 Shapes = parse.GetValue(shapes) is { } names ? BlendOptionParsing.List(names, "--shape", LoraShape.Find) : [],
             };
-            Run(settings, parse.GetValue(json), CliConsole.Current());
-            return 0;
+            return ReportOutput.Emit(report.Json(parse), () =>
+            {
+                if (report.OutPath(parse) is null && !report.Json(parse))
+                {
+                    Run(settings, null, CliConsole.Current());
+                    return null;
+                }
+                return ReportOutput.WriteAndRead(report.OutPath(parse), report.Json(parse), "blend.json", path => Run(settings, new FileInfo(path), CliConsole.Current()));
+            });
         });
         return command;
     }

@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace Crayon.Cli.Commands;
 
 /// <summary>
-/// `crayon bench customize [--quick] --json FILE`: Crayon against the base model, the uniform blend, the best single
+/// `crayon bench customize [--quick] --out FILE`: Crayon against the base model, the uniform blend, the best single
 /// adapter, a LoraHub-style search and an oracle, per task and K, with the plots; `--ablation` measures tau, top-k,
 /// blend mode and signal on validation items instead.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class BenchCustomizeCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "the quick configuration: 12 tasks, K 32, rank 4, 100 test items per task (under 10 minutes on 2 cores from a cold cache)" };
-        var json = new Option<string>("--json") { Description = "write the records (and FILE.details.json, and the SVG plots beside it)", Required = true };
+        var report = new ReportOutput("write the records to FILE (and FILE.details.json, and the SVG plots beside it)");
         var markdown = new Option<string?>("--markdown") { Description = "also write a markdown summary" };
         var model = new Option<string?>("--model", "-m") { Description = "F32 GGUF model (default: the imported stories260K)" };
         var tasks = new Option<string?>("--tasks") { Description = "comma-separated tasks (default: the 8 QA tasks and the configuration's MMLU subjects)" };
@@ -40,10 +40,11 @@ internal static class BenchCustomizeCommand
         var validation = new Option<int>("--validation-items") { Description = "--ablation: validation items per task", DefaultValueFactory = _ => 50 };
         var command = new Command("customize", "Customization benchmark: Crayon vs base, uniform, best single, search and oracle adapters per task and K")
         {
-            quick, json, markdown, model, tasks, ks, ranks, adapters, testItems, perTask, oracleCap, epochs, search, context, jobs, seed, signal, ablation, validation,
+            quick, markdown, model, tasks, ks, ranks, adapters, testItems, perTask, oracleCap, epochs, search, context, jobs, seed, signal, ablation, validation,
         };
         alpha.AddTo(command);
-        command.SetAction((result, cancellation) =>
+        report.AddTo(command);
+        command.SetAction((result, cancellation) => Task.FromResult(ReportOutput.Emit(report.Json(result), () =>
         {
             var settings = result.GetValue(quick) ? CustomizeBenchmarkSettings.Quick : CustomizeBenchmarkSettings.Full;
             settings = settings with { Alpha = alpha.Alpha(result), Mode = alpha.Mode(result) };
@@ -64,28 +65,31 @@ internal static class BenchCustomizeCommand
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var modelPath = result.GetValue(model) ?? DefaultModel.EnsureImported();
             var console = CliConsole.Current();
-            var jsonPath = result.GetValue(json)!;
             if (result.GetValue(ablation))
             {
                 var (rows, summary) = StepProgress.Run(CliConsole.Error(), progress =>
                     CustomizeAblation.Run(modelPath, settings, CustomizeAblation.DefaultGrid(settings.Signal), result.GetValue(validation), progress, cancellation: cancellation));
                 console.Write(AblationReport.Table(summary));
-                AblationReport.WriteJson(jsonPath, settings, rows, summary);
                 if (result.GetValue(markdown) is { } md) Formats.AtomicFile.WriteText(md, AblationReport.Markdown(settings, rows, summary, MachineInfo.Current()));
-                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(jsonPath)}");
-                return Task.FromResult(0);
+                return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "ablation.json", jsonPath =>
+                {
+                    AblationReport.WriteJson(jsonPath, settings, rows, summary);
+                    console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(jsonPath)}");
+                });
             }
 
             var outcome = StepProgress.Run(CliConsole.Error(), progress => CustomizeBenchmark.Run(modelPath, settings, progress, cancellation: cancellation));
             BenchmarkTables.Write(console, outcome.Records);
             foreach (var (rank, kValue) in outcome.Records.Select(x => (x.Rank, x.K)).Distinct())
                 console.MarkupLineInterpolated($"rank {rank}, K {kValue}: Crayon's NLL is below both base and uniform on {outcome.WinShare(rank, kValue):P0} of the tasks");
-            CustomizeReport.WriteJson(jsonPath, outcome);
-            var figures = CustomizeFigures.Write(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath)), outcome);
             if (result.GetValue(markdown) is { } markdownPath) Formats.AtomicFile.WriteText(markdownPath, CustomizeReport.Markdown(outcome, MachineInfo.Current()));
-            console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(jsonPath)}, {Path.GetFileName(CustomizeReport.DetailsPath(jsonPath))} and {figures.Count} plots in {outcome.Elapsed.TotalMinutes:F1} min");
-            return Task.FromResult(0);
-        });
+            return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "customize.json", jsonPath =>
+            {
+                CustomizeReport.WriteJson(jsonPath, outcome);
+                var figures = CustomizeFigures.Write(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath)), outcome);
+                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(jsonPath)}, {Path.GetFileName(CustomizeReport.DetailsPath(jsonPath))} and {figures.Count} plots in {outcome.Elapsed.TotalMinutes:F1} min");
+            });
+        })));
         return command;
     }
 }

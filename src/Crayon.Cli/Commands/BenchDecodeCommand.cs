@@ -30,12 +30,13 @@ internal static class BenchDecodeCommand
         var tokens = new Option<int>("--tokens") { Description = "single-token decode steps timed per run", DefaultValueFactory = _ => 128 };
         var runs = new Option<int>("--runs", "-r") { Description = "timed runs per configuration (after one warm-up)", DefaultValueFactory = _ => 3 };
         var blendBackend = new Option<string>("--blend-backend") { Description = "auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
-        var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
+        var report = new ReportOutput("write the figures, with the machine, to this JSON file");
         var command = new Command("decode", "Decode tokens/s with no adapter, one LoRA, a blend, a concat and runtime mixes")
         {
-            configurations, adapters, rank, targets, promptTokens, tokens, runs, blendBackend, json,
+            configurations, adapters, rank, targets, promptTokens, tokens, runs, blendBackend,
         };
         model.AddTo(command);
+        report.AddTo(command);
         command.SetAction(result =>
         {
             var settings = new DecodeBenchmarkSettings
@@ -49,16 +50,18 @@ internal static class BenchDecodeCommand
                 Runs = result.GetValue(runs),
                 BlendBackend = BlendOptionParsing.Backend(result.GetValue(blendBackend)!, "--blend-backend", allowAuto: true),
             };
-            using var loaded = model.Load(result);
-            var machine = MachineInfo.Current();
-            var outcome = DecodeBenchmark.Run(loaded, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench decode: {message}"));
-            Print(loaded, settings, outcome);
-            if (result.GetValue(json) is { } file)
+            return ReportOutput.Emit(report.Json(result), () =>
             {
-                WriteJson(file, machine, loaded, settings, outcome);
-                Console.WriteLine($"wrote {file.FullName}");
-            }
-            return 0;
+                using var loaded = model.Load(result);
+                var machine = MachineInfo.Current();
+                var outcome = DecodeBenchmark.Run(loaded, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench decode: {message}"));
+                Print(loaded, settings, outcome);
+                return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "decode.json", path =>
+                {
+                    WriteJson(new FileInfo(path), machine, loaded, settings, outcome);
+                    Console.WriteLine($"wrote {Path.GetFullPath(path)}");
+                });
+            });
         });
         return command;
     }

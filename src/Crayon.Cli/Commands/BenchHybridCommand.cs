@@ -24,7 +24,7 @@ internal static class BenchHybridCommand
 {
     public static Command Create()
     {
-        var json = new Option<string>("--json") { Description = "benchmark JSON to write (queries and SVG plots go beside it)", Required = true };
+        var report = new ReportOutput("benchmark JSON to write (queries and SVG plots go beside it)");
         var quick = new Option<bool>("--quick") { Description = "3 tasks × 50 items, 3 MMLU subjects × 25, K = 16, the quick server recipe: 27 s on 2 cores, plus about 45 s for pool and server model on a cold cache" };
         var deviceModel = new Option<string?>("--device-model") { Description = "the device's GGUF model (default: stories260K from the shared data)" };
         var adapter = new Option<string?>("--adapter") { Description = "one customized adapter (GGUF) the device uses for every task, instead of customizing from a pool" };
@@ -47,10 +47,11 @@ internal static class BenchHybridCommand
         var raw = new Option<bool>("--raw-similarity") { Description = "do not center routing similarities on the reference mixture's mean" };
         var command = new Command("hybrid", "Accuracy against routing ratio: device, server and routing policies on customized and mixed query sets")
         {
-            json, quick, deviceModel, adapter, pool, noCustomization, serverModel, serverRecipe, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx, routingSignal, raw,
+            quick, deviceModel, adapter, pool, noCustomization, serverModel, serverRecipe, serverUrl, apiKey, tasks, outOfScope, items, oosItems, k, seed, threads, ctx, routingSignal, raw,
         };
         alpha.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        report.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => await ReportOutput.EmitAsync(report.Json(result), async () =>
         {
             if (new[] { result.GetValue(adapter) is not null, result.GetValue(pool) is not null, result.GetValue(noCustomization) }.Count(x => x) > 1)
                 throw new UsageException("give at most one of --adapter, --pool and --base");
@@ -147,9 +148,11 @@ internal static class BenchHybridCommand
                 ["machine"] = $"{machine.Cpu}, {machine.Cores} cores, {machine.Os}",
             };
             CliConsole.Current().Write(BenchmarkTables.Hybrid(outcome.Records));
-            foreach (var file in outcome.Write(result.GetValue(json)!, recorded)) Console.WriteLine($"wrote {file}");
-            return 0;
-        });
+            return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "hybrid.json", path =>
+            {
+                foreach (var file in outcome.Write(path, recorded)) Console.WriteLine($"wrote {file}");
+            });
+        }));
         return command;
     }
 

@@ -26,12 +26,13 @@ internal static class BenchSwapCommand
         var topK = new Option<int>("--top-k") { Description = "concat: adapters stacked", DefaultValueFactory = _ => 4 };
         var blendBackend = new Option<string>("--blend-backend") { Description = "auto, vulkan or cpu", DefaultValueFactory = _ => "auto" };
         var chunkKib = new Option<int>("--chunk-kib") { Description = "pipelined in-place swap: KiB per read-back chunk (0 = 1024)", DefaultValueFactory = _ => 0 };
-        var json = new Option<FileInfo?>("--json") { Description = "write the figures, with the machine, to this JSON file" };
+        var report = new ReportOutput("write the figures, with the machine, to this JSON file");
         var command = new Command("swap", "Time from blend weights to an adapter live in llama.cpp, against loading it from a file")
         {
-            adapters, rank, targets, repetitions, mode, topK, blendBackend, chunkKib, json,
+            adapters, rank, targets, repetitions, mode, topK, blendBackend, chunkKib,
         };
         model.AddTo(command);
+        report.AddTo(command);
         command.SetAction(result =>
         {
             var settings = new SwapBenchmarkSettings
@@ -51,16 +52,17 @@ internal static class BenchSwapCommand
                     var other => throw new UsageException($"--blend-backend must be auto, vulkan or cpu, not '{other}'"),
                 },
             };
-            using var loaded = model.Load(result);
-            var outcome = SwapBenchmark.Run(loaded, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench swap: {message}"));
-            Print(outcome);
-            if (result.GetValue(json) is { } file)
+            return ReportOutput.Emit(report.Json(result), () =>
             {
-                using var stream = file.Create();
-                outcome.WriteJson(stream);
-                Console.WriteLine($"wrote {file.FullName}");
-            }
-            return 0;
+                using var loaded = model.Load(result);
+                var outcome = SwapBenchmark.Run(loaded, settings, result.GetValue(llama.Threads), message => Console.Error.WriteLine($"bench swap: {message}"));
+                Print(outcome);
+                return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "swap.json", path =>
+                {
+                    using (var stream = File.Create(path)) outcome.WriteJson(stream);
+                    Console.WriteLine($"wrote {Path.GetFullPath(path)}");
+                });
+            });
         });
         return command;
     }

@@ -27,23 +27,32 @@ public static class BenchTuneCommand
         var grid = new Option<string>("--grid") { Description = "axes: one knob at a time around the defaults (256, 1, 4, no cap); full: every combination", DefaultValueFactory = _ => "axes" };
         var repetitions = new Option<int>("--repetitions", "-r") { Description = "Alternating copy/blend repetitions per configuration", DefaultValueFactory = _ => 3 };
         var device = new Option<string?>("--device") { Description = "Vulkan device index or part of its name" };
-        var json = new Option<FileInfo?>("--json") { Description = "Write every configuration's figures and the best tuning per pool to this JSON file" };
+        var report = new ReportOutput("write every configuration's figures and the best tuning per pool to this JSON file");
         var command = new Command("tune", "Sweep the Vulkan blend kernels' tuning knobs over resident pools")
         {
-            sizes, adapters, storages, mode, workgroups, loads, unrolls, maxWorkgroups, grid, repetitions, device, json,
+            sizes, adapters, storages, mode, workgroups, loads, unrolls, maxWorkgroups, grid, repetitions, device,
         };
+        report.AddTo(command);
         command.SetAction(parse =>
         {
             int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
             var tunings = Tunings(BlendOptionParsing.List(parse.GetValue(workgroups)!, "--workgroup-sizes", Int),
                 BlendOptionParsing.List(parse.GetValue(loads)!, "--loads", Int), BlendOptionParsing.List(parse.GetValue(unrolls)!, "--unrolls", Int),
                 BlendOptionParsing.List(parse.GetValue(maxWorkgroups)!, "--max-workgroups", Int), parse.GetValue(grid)!);
-            Run(BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20),
-                BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", Int),
-                BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage")),
-                BlendOptionParsing.List(parse.GetValue(mode)!, "--mode", m => BlendOptionParsing.Mode(m, "--mode")),
-                tunings, parse.GetValue(repetitions), parse.GetValue(device), parse.GetValue(json), CliConsole.Current());
-            return 0;
+            var poolSizes = BlendOptionParsing.List(parse.GetValue(sizes)!, "--sizes", s => long.Parse(s, CultureInfo.InvariantCulture) << 20);
+            var ns = BlendOptionParsing.List(parse.GetValue(adapters)!, "--adapters", Int);
+            var storage = BlendOptionParsing.List(parse.GetValue(storages)!, "--storage", t => BlendOptionParsing.Storage(t, "--storage"));
+            var modes = BlendOptionParsing.List(parse.GetValue(mode)!, "--mode", m => BlendOptionParsing.Mode(m, "--mode"));
+            void Measure(FileInfo? file) => Run(poolSizes, ns, storage, modes, tunings, parse.GetValue(repetitions), parse.GetValue(device), file, CliConsole.Current());
+            return ReportOutput.Emit(report.Json(parse), () =>
+            {
+                if (report.OutPath(parse) is null && !report.Json(parse))
+                {
+                    Measure(null);
+                    return null;
+                }
+                return ReportOutput.WriteAndRead(report.OutPath(parse), report.Json(parse), "tune.json", path => Measure(new FileInfo(path)));
+            });
         });
         return command;
     }

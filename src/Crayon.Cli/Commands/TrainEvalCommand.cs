@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Crayon.Evaluation;
 using Crayon.Llama;
 using Crayon.Tasks;
@@ -23,10 +24,11 @@ internal static class TrainEvalCommand
         var data = new TrainingDataOptions("test");
         data.MaxItems.DefaultValueFactory = _ => 200;
         var threads = new Option<int>("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
-        var json = new Option<string?>("--json") { Description = "also write the rows as JSON to this file" };
-        var command = new Command("eval", "Score QA items (default: 200 seeded test items per task) with a model, its adapters and other models") { model, lora, others, threads, json };
+        var output = new ReportOutput("also write the rows as JSON to this file");
+        var command = new Command("eval", "Score QA items (default: 200 seeded test items per task) with a model, its adapters and other models") { model, lora, others, threads };
         data.AddTo(command);
-        command.SetAction((result, cancellation) =>
+        output.AddTo(command);
+        command.SetAction((result, cancellation) => Task.FromResult(ReportOutput.Emit(output.Json(result), () =>
         {
             LlamaRuntime.Initialize();
             var items = data.Load(result);
@@ -45,10 +47,11 @@ internal static class TrainEvalCommand
                 rows.AddRange(Score(other, null, Path.GetFileName(path), items, contextOptions, cancellation));
             }
             var report = Report(rows);
-            AnsiConsole.Write(Table(report));
-            if (result.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(report, TrainEvalJson.Default.IReadOnlyListReportLine));
-            return Task.FromResult(0);
-        });
+            CliConsole.Current().Write(Table(report));
+            var text = JsonSerializer.Serialize(report, TrainEvalJson.Default.IReadOnlyListReportLine);
+            if (output.OutPath(result) is { } file) Formats.AtomicFile.WriteText(file, text);
+            return output.Json(result) ? JsonNode.Parse(text) : null;
+        })));
         return command;
     }
 

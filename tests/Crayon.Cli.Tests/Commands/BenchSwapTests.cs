@@ -40,7 +40,7 @@ public class BenchSwapTests : TempFolderTest
         TinyModel.LoadCpu().Dispose();
         var json = PathIn("swap.json");
         var (exit, output, error) = CliRunner.Run(BenchCommand.Create(), "bench", "swap", "--model", TinyModel.Path, "--backend", "cpu", "--threads", "1",
-            "--blend-backend", "cpu", "-n", "2", "--rank", "2", "-r", "1", "--chunk-kib", "1", "--json", json);
+            "--blend-backend", "cpu", "-n", "2", "--rank", "2", "-r", "1", "--chunk-kib", "1", "--out", json);
         Assert.That(exit, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("llama_load").And.Contain("first_token"));
         using var document = JsonDocument.Parse(File.ReadAllText(json));

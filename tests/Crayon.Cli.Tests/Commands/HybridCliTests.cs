@@ -103,7 +103,7 @@ public class HybridCliTests : TempFolderTest
         await using var server = await ServedStories.StartAsync(ServedStories.Options() with { Pools = [new Crayon.Server.Hosting.PoolSource("stories", PathIn("pool.gguf"))] });
         var (code, output, error) = CliRunner.Run(AskCommand.Create(), "ask", "--model", PathIn("stories.gguf"), "--backend", "cpu", "--threads", "1", "--ctx", "512",
             "--server", server.BaseUrl.ToString(), "--pool-id", "stories", "--examples", PathIn("examples.jsonl"), "--questions", PathIn("questions.jsonl"),
-            "--prompt", "Once upon a time", "--ratio", "1", "--json", PathIn("answers.jsonl"));
+            "--prompt", "Once upon a time", "--ratio", "1", "--out", PathIn("answers.jsonl"));
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("customized through the server from pool 'stories': alpha [").And.Contain("B sent (alpha only)"));
         Assert.That(output, Does.Contain("router: similarity, calibrated on 6 examples to route 100%"));
@@ -120,7 +120,7 @@ public class HybridCliTests : TempFolderTest
         StoriesPool.Write(PathIn("stories.gguf"), PathIn("pool.gguf"));
         var (code, output, error) = CliRunner.Run(BenchCommand.Create(), "bench", "hybrid", "--tasks", "arc_easy", "--out-of-scope", "mmlu/anatomy",
             "--items", "6", "--oos-items", "4", "--k", "4", "--device-model", PathIn("stories.gguf"), "--server-model", PathIn("stories.gguf"),
-            "--pool", PathIn("pool.gguf"), "--mode", "linear", "--json", PathIn("out/hybrid.json"));
+            "--pool", PathIn("pool.gguf"), "--mode", "linear", "--out", PathIn("out/hybrid.json"));
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("Hybrid routing").And.Contain("wrote"));
         var report = BenchmarkJson.ReadHybrid(PathIn("out/hybrid.json"));

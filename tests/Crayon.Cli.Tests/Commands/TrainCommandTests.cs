@@ -45,7 +45,7 @@ public class TrainCommandTests
         Assert.That((await Run(["train", "extract", "--base", model, "--tuned", tunedPath, "--rank", "3", "-o", extractedPath])).Code, Is.EqualTo(0));
 
         var json = Path.Combine(folder.Folder, "eval.json");
-        Assert.That((await Run("train", "eval", "--model", model, "--lora", adapterPath, "--compare-model", tunedPath, "--data", data, "--json", json)).Code, Is.EqualTo(0));
+        Assert.That((await Run("train", "eval", "--model", model, "--lora", adapterPath, "--compare-model", tunedPath, "--data", data, "--out", json)).Code, Is.EqualTo(0));
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var rows = report.RootElement.EnumerateArray().ToArray();
         Assert.That(rows.Select(r => r.GetProperty("Variant").GetString()), Is.EqualTo(new[] { "stories260K.gguf", "+ adapter.gguf", "tuned.gguf" }));
