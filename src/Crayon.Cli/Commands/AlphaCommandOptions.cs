@@ -20,11 +20,18 @@ internal sealed class AlphaCommandOptions
         DefaultValueFactory = _ => Name(Defaults.Mode),
     };
 
+    public Option<string> Hub { get; } = new("--hub")
+    {
+        Description = "correct each similarity for its centroid's hubness before the softmax: none, centroid-mean (minus the centroid's mean cosine to the other centroids) or centroid-zscore (that, divided by their spread)",
+        DefaultValueFactory = _ => Crayon.Benchmarking.Customize.CustomizeBenchmarkSettings.HubName(Defaults.Alpha.Hub),
+    };
+
     public void AddTo(Command command)
     {
         command.Add(Tau);
         command.Add(TopK);
         command.Add(ModeOption);
+        command.Add(Hub);
     }
 
     public AlphaOptions Alpha(ParseResult result)
@@ -33,7 +40,7 @@ internal sealed class AlphaCommandOptions
         if (!double.IsFinite(tau) || tau <= 0) throw new UsageException($"--tau must be a positive number, got {tau}");
         var topK = result.GetValue(TopK);
         if (topK < 0) throw new UsageException($"--top-k must be 0 (all) or more, got {topK}");
-        return new AlphaOptions { Temperature = tau, TopK = topK == 0 ? null : topK };
+        return new AlphaOptions { Temperature = tau, TopK = topK == 0 ? null : topK, Hub = ParseHub(result.GetValue(Hub)!) };
     }
 
     /// <summary>Refuses a --top-k above the pool's adapter count, naming the option (the library's refusal names a property).</summary>
@@ -41,6 +48,14 @@ internal sealed class AlphaCommandOptions
     {
         if (alpha.TopK > adapterCount)
             throw new UsageException($"--top-k {alpha.TopK} is more than the pool's {adapterCount} adapter{(adapterCount == 1 ? "" : "s")}; give 1 to {adapterCount}, or 0 for all");
+    }
+
+    /// <summary>none, centroid-mean or centroid-zscore; anything else is a usage error listing them.</summary>
+    public static HubCorrection ParseHub(string text)
+    {
+        foreach (var hub in Enum.GetValues<HubCorrection>())
+            if (Crayon.Benchmarking.Customize.CustomizeBenchmarkSettings.HubName(hub).Equals(text, StringComparison.OrdinalIgnoreCase)) return hub;
+        throw new UsageException($"--hub {text}: give none, centroid-mean or centroid-zscore");
     }
 
     public CustomizationMode Mode(ParseResult result) => Parse(result.GetValue(ModeOption)!);

@@ -38,9 +38,14 @@ internal static class BenchCustomizeCommand
         var alpha = new AlphaCommandOptions();
         var ablation = new Option<bool>("--ablation") { Description = "measure tau, top-k, linear/concat/mix and query/hidden on validation items (never test) instead" };
         var validation = new Option<int>("--validation-items") { Description = "--ablation: validation items per task", DefaultValueFactory = _ => 50 };
+        var grid = new Option<string>("--ablation-grid") { Description = "--ablation: default (tau, top-k, modes, signals) or hub (the hub corrections over their temperatures)", DefaultValueFactory = _ => "default" };
+        var leaveOut = new Option<string?>("--leave-out")
+        {
+            Description = "leave-tasks-out: build the pool without these tasks (comma-separated) or without N of the standard QA tasks drawn with the seed, and evaluate only them (base, uniform, best single, guarded Crayon)",
+        };
         var command = new Command("customize", "Customization benchmark: Crayon vs base, uniform, best single, search and oracle adapters per task and K")
         {
-            quick, markdown, model, tasks, ks, ranks, adapters, testItems, perTask, oracleCap, epochs, search, context, jobs, seed, signal, ablation, validation,
+            quick, markdown, model, tasks, ks, ranks, adapters, testItems, perTask, oracleCap, epochs, search, context, jobs, seed, signal, ablation, validation, grid, leaveOut,
         };
         alpha.AddTo(command);
         report.AddTo(command);
@@ -61,6 +66,7 @@ internal static class BenchCustomizeCommand
             if (result.GetValue(jobs) is { } j) settings = settings with { Jobs = j };
             if (result.GetValue(seed) is { } sd) settings = settings with { Seed = sd };
             if (result.GetValue(signal) is { } sg) settings = settings with { Signal = SignalOption.Parse(sg, "--signal") };
+            if (result.GetValue(leaveOut) is { } lo) settings = settings with { LeaveOut = ParseLeaveOut(settings, lo) };
 
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var modelPath = result.GetValue(model) ?? DefaultModel.EnsureImported();
@@ -68,7 +74,7 @@ internal static class BenchCustomizeCommand
             if (result.GetValue(ablation))
             {
                 var (rows, summary) = StepProgress.Run(CliConsole.Error(), progress =>
-                    CustomizeAblation.Run(modelPath, settings, CustomizeAblation.DefaultGrid(settings.Signal), result.GetValue(validation), progress, cancellation: cancellation));
+                    CustomizeAblation.Run(modelPath, settings, Grid(result.GetValue(grid)!, settings), result.GetValue(validation), progress, cancellation: cancellation));
                 console.Write(AblationReport.Table(summary));
                 if (result.GetValue(markdown) is { } md) Formats.AtomicFile.WriteText(md, AblationReport.Markdown(settings, rows, summary, MachineInfo.Current()));
                 return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "ablation.json", jsonPath =>
@@ -91,5 +97,27 @@ internal static class BenchCustomizeCommand
             });
         })));
         return command;
+    }
+
+    private static IReadOnlyList<AblationVariant> Grid(string name, CustomizeBenchmarkSettings settings) => name switch
+    {
+        "default" => CustomizeAblation.DefaultGrid(settings.Signal),
+        "hub" => CustomizeAblation.HubGrid(settings.Signal),
+        _ => throw new UsageException($"--ablation-grid {name}: give default or hub"),
+    };
+
+    /// <summary>A number draws that many standard tasks with the seed; else a comma-separated list of the run's tasks.</summary>
+    private static IReadOnlyList<string> ParseLeaveOut(CustomizeBenchmarkSettings settings, string text)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            try { return settings.DrawLeaveOut(count); }
+            catch (ArgumentOutOfRangeException e) { throw new UsageException($"--leave-out {count}: {e.Message.Split(" (Parameter")[0]}"); }
+        }
+        var tasks = BlendOptionParsing.List(text, "--leave-out", s => s);
+        if (tasks.FirstOrDefault(t => !settings.Tasks.Contains(t, StringComparer.Ordinal)) is { } stranger)
+            throw new UsageException($"--leave-out {stranger}: not one of the run's tasks ({string.Join(", ", settings.Tasks)})");
+        if (tasks.Length >= settings.Tasks.Count) throw new UsageException("--leave-out: every task is left out, so the pool would have no data");
+        return tasks;
     }
 }

@@ -95,11 +95,16 @@ internal static class CustomizeCommand
                 console.WriteLine(Timings(customized, UntrustedText.Escape(device)));
             }
             var last = done[^1];
-            var adapter = outputPath is null ? null : customizer.BlendToHost(last.Result.Alpha);
+            // -o writes what went live: the blend at the scale the guard kept. Where it kept the base model there is no
+            // adapter to write, and an empty or zero adapter would only look like a customization: nothing is written.
+            var keptScale = last.Result.Guard?.KeptScale ?? 1;
+            var adapter = outputPath is null || keptScale == 0 ? null : Scaled(customizer.BlendToHost(last.Result.Alpha), keptScale);
             if (adapter is not null) LoraAdapterGguf.WriteFile(adapter, outputPath!);
             if (json)
             {
-                var document = ToJson(modelPath, poolPath, last.Count, artifact, last.Result, options.Mode, device, outputPath, adapter?.UniformRank);
+                var document = ToJson(modelPath, poolPath, last.Count, artifact, last.Result, options.Mode, device, adapter is null ? null : outputPath, adapter?.UniformRank);
+                document["output_scale"] = adapter is null ? null : keptScale;
+                if (outputPath is not null && adapter is null) document["output_skipped"] = "the guard kept the base model (no adapter), so no adapter was written";
                 document["customizations"] = JsonOutput.Array(done, d => new JsonObject
                 {
                     ["examples_file"] = Path.GetFullPath(d.Source),
@@ -114,12 +119,24 @@ internal static class CustomizeCommand
             }
             if (adapter is not null)
             {
-                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath!)}: rank {adapter.UniformRank}, {last.Result.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()})");
+                var scaled = keptScale == 1 ? "" : $", scaled by {keptScale.ToString("g", CultureInfo.InvariantCulture)} as the guard kept it";
+                console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath!)}: rank {adapter.UniformRank}, {last.Result.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()}){scaled}");
+            }
+            else if (outputPath is not null)
+            {
+                console.MarkupLineInterpolated($"Wrote nothing to {Path.GetFullPath(outputPath)}: the guard kept the base model (no adapter beat it on the held-out examples); without an adapter the model is the base model");
             }
             return 0;
         });
         return command;
     }
+
+    /// <summary>The blend at the guard's scale: B multiplied by it, so ΔW = scale · (alpha / rank) · B·A exactly as live.</summary>
+    private static LoraAdapter Scaled(LoraAdapter blend, double scale) => scale == 1
+        ? blend
+        : new LoraAdapter(blend.Architecture, blend.Alpha,
+            blend.Pairs.Select(p => new LoraPair(p.Target, p.A, new LoraMatrix(p.B.Rows, p.B.Cols, p.B.Data.Select(v => (float)(v * scale)).ToArray()))).ToArray(),
+            blend.Metadata);
 
     /// <summary>A user's examples: QA JSONL items (their query texts) for *.jsonl, else a text file of lines.</summary>
     internal static IReadOnlyList<Example> ReadExamples(string path) =>

@@ -9,11 +9,12 @@ public sealed record BlendCoefficients(double[] Similarities, double[] Alpha);
 /// </summary>
 public static class BlendAlpha
 {
-    /// <summary>alpha from q_c and the pool's centroids.</summary>
+    /// <summary>alpha from q_c and the pool's centroids (the similarities corrected for hubs first when <see cref="AlphaOptions.Hub"/> says so).</summary>
     public static BlendCoefficients FromEmbedding(ReadOnlySpan<float> query, IReadOnlyList<float[]> centroids, AlphaOptions? options = null)
     {
         var similarities = CosineSimilarity.ToEach(query, centroids);
-        return new BlendCoefficients(similarities, FromSimilarities(similarities, options));
+        var scores = HubCorrectedSimilarity.Scores(similarities, centroids, (options ?? AlphaOptions.Default).Hub);
+        return new BlendCoefficients(similarities, FromSimilarities(scores, options));
     }
 
     /// <summary>softmax(s / tau) over all entries, or over the top k (ties go to the lower index).</summary>

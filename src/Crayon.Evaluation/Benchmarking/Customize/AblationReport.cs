@@ -12,10 +12,10 @@ public static class AblationReport
     public static Table Table(IReadOnlyList<AblationSummary> summary)
     {
         var table = new Table { Title = new TableTitle("Ablation on validation items (NLL ÷ uniform blend's, mean over tasks; lower is better)"), Border = TableBorder.Rounded };
-        table.AddColumns("variant", "NLL ÷ uniform", "accuracy", "below base and uniform");
+        table.AddColumns("variant", "NLL ÷ uniform", "accuracy", "below base and uniform", "below base");
         foreach (var s in summary.OrderBy(s => s.RelativeNll))
             table.AddRow(Markup.Escape(s.Variant.Name), s.RelativeNll.ToString("F4", CultureInfo.InvariantCulture),
-                s.MeanAccuracy.ToString("P1", CultureInfo.InvariantCulture), $"{s.Wins}/{s.Tasks}");
+                s.MeanAccuracy.ToString("P1", CultureInfo.InvariantCulture), $"{s.Wins}/{s.Tasks}", $"{s.BelowBase}/{s.Tasks}");
         return table;
     }
 
@@ -38,6 +38,7 @@ public static class AblationReport
                 w.WriteNumber("accuracy", Math.Round(s.MeanAccuracy, 6));
                 w.WriteNumber("wins", s.Wins);
                 w.WriteNumber("tasks", s.Tasks);
+                w.WriteNumber("below_base", s.BelowBase);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -70,9 +71,11 @@ public static class AblationReport
         md.AppendLine("# Customization ablation (validation items)").AppendLine();
         md.AppendLine(I($"Machine: {machine.Cpu}, {machine.Cores} cores. K = {settings.Ks.Max()} user examples, rank {settings.MainRank}, N = {settings.Adapters}; ") +
                       I($"scored on up to {rows.Select(r => r.Metrics.Count).DefaultIfEmpty().Max()} validation items per task carved from the train split (never test)."));
-        md.AppendLine().AppendLine("| variant | NLL ÷ uniform | accuracy | tasks below base and uniform |").AppendLine("|---|---:|---:|---:|");
+        if (settings.LeavesTasksOut)
+            md.AppendLine().AppendLine(I($"Leave-tasks-out: the pool was built without {string.Join(", ", settings.LeaveOut)}, and only they are scored."));
+        md.AppendLine().AppendLine("| variant | NLL ÷ uniform | accuracy | tasks below base and uniform | tasks below base |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var s in summary.OrderBy(s => s.RelativeNll))
-            md.AppendLine(I($"| {s.Variant.Name} | {s.RelativeNll:F4} | {s.MeanAccuracy:P1} | {s.Wins}/{s.Tasks} |"));
+            md.AppendLine(I($"| {s.Variant.Name} | {s.RelativeNll:F4} | {s.MeanAccuracy:P1} | {s.Wins}/{s.Tasks} | {s.BelowBase}/{s.Tasks} |"));
         md.AppendLine().AppendLine("Per task, the base model, the uniform blend and the best variant:").AppendLine();
         md.AppendLine("| task | base | uniform | best variant | its NLL |").AppendLine("|---|---:|---:|---|---:|");
         foreach (var g in rows.GroupBy(r => r.Task))
@@ -91,5 +94,6 @@ public static class AblationReport
         w.WriteNumber("tau", v.Tau);
         if (v.TopK is { } k) w.WriteNumber("top_k", k); else w.WriteNull("top_k");
         w.WriteString("mode", AblationVariant.AlphaCommandName(v.Mode));
+        w.WriteString("hub_correction", CustomizeBenchmarkSettings.HubName(v.Hub));
     }
 }

@@ -8,11 +8,15 @@ namespace Crayon.Benchmarking.Customize;
 
 /// <summary>One way of turning a task's examples into an adapter, measured by the ablation.</summary>
 public sealed record AblationVariant(EmbeddingSignal Signal, bool Center, double Tau, int? TopK, CustomizationMode Mode,
-    ExampleAggregation Aggregation = ExampleAggregation.MeanEmbedding)
+    ExampleAggregation Aggregation = ExampleAggregation.MeanEmbedding, HubCorrection Hub = HubCorrection.None)
 {
     public string Name => string.Create(CultureInfo.InvariantCulture,
         $"{Signal.ToString().ToLowerInvariant()}{(Center ? "" : " raw")}, tau {Tau:g}, top-k {(TopK?.ToString(CultureInfo.InvariantCulture) ?? "all")}, {AlphaCommandName(Mode)}") +
-        (Aggregation == ExampleAggregation.MeanAlpha ? ", mean alpha" : "");
+        (Aggregation == ExampleAggregation.MeanAlpha ? ", mean alpha" : "") +
+        (Hub == HubCorrection.None ? "" : ", hub " + CustomizeBenchmarkSettings.HubName(Hub));
+
+    /// <summary>The alpha options this variant computes with.</summary>
+    public AlphaOptions Alpha => new() { Temperature = Tau, TopK = TopK, Hub = Hub };
 
     internal static string AlphaCommandName(CustomizationMode mode) => mode == CustomizationMode.RuntimeMix ? "mix" : mode.ToString().ToLowerInvariant();
 }
@@ -23,7 +27,8 @@ public sealed record AblationRow(AblationVariant Variant, string Task, TaskMetri
 /// <summary>A variant over all tasks.</summary>
 /// <param name="RelativeNll">Mean over tasks of NLL ÷ the uniform blend's NLL (below 1: better than uniform).</param>
 /// <param name="Wins">Tasks where the variant's NLL is below both the base model's and the uniform blend's.</param>
-public sealed record AblationSummary(AblationVariant Variant, double RelativeNll, double MeanAccuracy, int Wins, int Tasks);
+/// <param name="BelowBase">Tasks where the variant's NLL is below the base model's (what matters most on a task the pool never saw).</param>
+public sealed record AblationSummary(AblationVariant Variant, double RelativeNll, double MeanAccuracy, int Wins, int Tasks, int BelowBase = 0);
 
 /// <summary>
 /// `crayon bench customize --ablation`: tau, top-k, blend mode (linear, concat, runtime mix), embedding signal (query,
@@ -51,20 +56,43 @@ public static class CustomizeAblation
         return grid;
     }
 
+    /// <summary>
+    /// The hub-correction grid (issue 13, item 2): the chosen signal and aggregation (hidden, centered, mean alpha, concat,
+    /// all adapters) with no correction, the centroid-mean (CSLS) and the per-centroid z-score, each over a range of
+    /// temperatures suited to its scale (cosines differ by hundredths, z-scores by units).
+    /// </summary>
+    public static IReadOnlyList<AblationVariant> HubGrid(EmbeddingSignal signal = EmbeddingSignal.Hidden)
+    {
+        var grid = new List<AblationVariant>();
+        foreach (var tau in new[] { 0.005, 0.01, 0.02, 0.05, 0.1, 0.2 })
+        {
+            grid.Add(new AblationVariant(signal, true, tau, null, CustomizationMode.Concat, ExampleAggregation.MeanAlpha));
+            grid.Add(new AblationVariant(signal, true, tau, null, CustomizationMode.Concat, ExampleAggregation.MeanAlpha, HubCorrection.CentroidMean));
+        }
+        foreach (var tau in new[] { 0.05, 0.1, 0.2, 0.5, 1, 2, 5 })
+            grid.Add(new AblationVariant(signal, true, tau, null, CustomizationMode.Concat, ExampleAggregation.MeanAlpha, HubCorrection.CentroidZScore));
+        return grid;
+    }
+
+    /// <summary>
+    /// Measures <paramref name="variants"/> on validation items. Leaving tasks out (<see cref="CustomizeBenchmarkSettings.LeaveOut"/>),
+    /// the pool is built without them and only they are scored: how each variant does on tasks the pool never saw.
+    /// </summary>
     public static (IReadOnlyList<AblationRow> Rows, IReadOnlyList<AblationSummary> Summary) Run(string modelPath, CustomizeBenchmarkSettings settings,
         IReadOnlyList<AblationVariant> variants, int validationItems, IProgress<BenchmarkStep>? progress = null, string? cacheFolder = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(variants);
         settings.Validate();
         var k = settings.Ks.Max();
-        var splits = CustomizeBenchmark.CarveSplits(settings, progress).Where(s => s.Supports(k) && s.Validation.Count > 0).ToArray();
+        var (poolSplits, evaluated) = CustomizeBenchmark.Divide(CustomizeBenchmark.CarveSplits(settings, progress), settings);
+        var splits = evaluated.Where(s => s.Supports(k) && s.Validation.Count > 0).ToArray();
         var identity = PoolModelIdentity.Of(modelPath);
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
         var rows = new List<AblationRow>();
         foreach (var space in variants.GroupBy(v => (v.Signal, v.Center)))
         {
             var spaceSettings = settings with { Signal = space.Key.Signal, Center = space.Key.Center };
-            var pool = CustomizeBenchmark.BuildPool(modelPath, splits, spaceSettings, settings.MainRank, progress, cacheFolder, cancellation).Pool;
+            var pool = CustomizeBenchmark.BuildPool(modelPath, poolSplits, spaceSettings, settings.MainRank, progress, cacheFolder, cancellation).Pool;
             foreach (var mode in space.GroupBy(v => v.Mode))
             {
                 using var customizer = new Customizer(model, identity, pool, new CustomizerOptions { Mode = mode.Key, Signal = space.Key.Signal });
@@ -78,7 +106,8 @@ public static class CustomizeAblation
         {
             var mine = rows.Where(r => r.Variant == v).ToArray();
             return new AblationSummary(v, mine.Average(r => r.Metrics.MeanNll / r.Uniform.MeanNll), mine.Average(r => r.Metrics.Accuracy),
-                mine.Count(r => r.Metrics.MeanNll < r.Base.MeanNll && r.Metrics.MeanNll < r.Uniform.MeanNll), mine.Length);
+                mine.Count(r => r.Metrics.MeanNll < r.Base.MeanNll && r.Metrics.MeanNll < r.Uniform.MeanNll), mine.Length,
+                mine.Count(r => r.Metrics.MeanNll < r.Base.MeanNll));
         }).ToArray();
         return (rows, summary);
     }

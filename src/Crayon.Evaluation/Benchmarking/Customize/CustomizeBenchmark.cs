@@ -36,24 +36,37 @@ public static class CustomizeBenchmark
         var records = new List<CustomizationRecord>();
         var alphas = new List<TaskAlpha>();
         var costs = new List<MethodCosts>();
+        var items = new List<ItemNlls>();
         var pools = new List<BenchmarkPool>();
+        var (poolSplits, evaluated) = Divide(splits, settings);
         foreach (var rank in settings.Ranks)
         {
-            var pool = BuildPool(modelPath, splits, settings, rank, progress, cacheFolder, cancellation);
+            var pool = BuildPool(modelPath, poolSplits, settings, rank, progress, cacheFolder, cancellation);
             pools.Add(pool.Summary);
-            var oracles = TrainOracles(modelPath, identity, splits, settings, rank, progress, cacheFolder, cancellation);
+            // Leave-tasks-out compares Crayon with what a device could do without the pool's having seen the task (base,
+            // uniform, best single); the oracle and the search answer other questions and would double the run.
+            var oracles = settings.LeavesTasksOut ? null : TrainOracles(modelPath, identity, evaluated, settings, rank, progress, cacheFolder, cancellation);
             using var customizer = new Customizer(model, identity, pool.Pool, new CustomizerOptions { Alpha = settings.Alpha, Mode = settings.Mode, Aggregation = settings.Aggregation, Signal = settings.Signal });
-            var outcomes = ForEachTask(splits, settings.Jobs, $"tasks r{rank}", progress, cancellation,
-                split => new TaskRun(model, customizer, settings, rank, cancellation).Evaluate(split, oracles[split.Name]));
+            var outcomes = ForEachTask(evaluated, settings.Jobs, $"tasks r{rank}", progress, cancellation,
+                split => new TaskRun(model, customizer, settings, rank, cancellation).Evaluate(split, oracles?[split.Name]));
             foreach (var outcome in outcomes)
             {
                 records.AddRange(outcome.Records);
                 alphas.AddRange(outcome.Alphas);
                 costs.AddRange(outcome.Costs);
+                items.AddRange(outcome.Items);
             }
         }
-        var skipped = splits.Where(s => settings.Ks.Any(k => !s.Supports(k))).ToDictionary(s => s.Name, s => s.User.Count);
-        return new CustomizeBenchmarkResult(settings, identity.Name, records, alphas, costs, pools, skipped, clock.Elapsed);
+        var skipped = evaluated.Where(s => settings.Ks.Any(k => !s.Supports(k))).ToDictionary(s => s.Name, s => s.User.Count);
+        return new CustomizeBenchmarkResult(settings, identity.Name, records, alphas, costs, pools, skipped, clock.Elapsed, items);
+    }
+
+    /// <summary>The splits whose data the pool trains on, and the splits evaluated: all and all, or, leaving tasks out, the rest and the left-out ones.</summary>
+    internal static (TaskSplit[] Pool, TaskSplit[] Evaluated) Divide(IReadOnlyList<TaskSplit> splits, CustomizeBenchmarkSettings settings)
+    {
+        if (!settings.LeavesTasksOut) return (splits.ToArray(), splits.ToArray());
+        var left = settings.LeaveOut.ToHashSet(StringComparer.Ordinal);
+        return (splits.Where(s => !left.Contains(s.Name)).ToArray(), splits.Where(s => left.Contains(s.Name)).ToArray());
     }
 
     /// <summary>Every task's split, and the pool's training mixture with all held-out items removed.</summary>

@@ -21,6 +21,12 @@ public sealed record TaskAlpha(string Task, int K, int Rank, double[] Similariti
 public sealed record MethodCosts(string Task, int K, int Rank, CustomizationTimings Crayon, int BestSingleForwardPasses, TimeSpan BestSingleTime,
     int SearchEvaluations, int SearchForwardPasses, TimeSpan SearchTime, double[] SearchAlpha, int BestSingle);
 
+/// <summary>
+/// Every method's gold-answer NLL on each test item of one task at one K and rank, in item order (the same items for every
+/// method): what paired standard errors are computed from.
+/// </summary>
+public sealed record ItemNlls(string Task, int K, int Rank, IReadOnlyList<string> ItemIds, IReadOnlyDictionary<CustomizationMethod, double[]> Nll);
+
 /// <summary>A pool the benchmark used.</summary>
 public sealed record BenchmarkPool(int Rank, string Path, string SettingsHash, IReadOnlyList<string> AdapterNames, IReadOnlyList<ClusterSummary>? Clusters,
     TimeSpan? BuildTime, IReadOnlyDictionary<string, string> Provenance);
@@ -34,8 +40,22 @@ public sealed record CustomizeBenchmarkResult(
     IReadOnlyList<MethodCosts> Costs,
     IReadOnlyList<BenchmarkPool> Pools,
     IReadOnlyDictionary<string, int> SkippedK,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    IReadOnlyList<ItemNlls>? Items = null)
 {
+    /// <summary>Per-item NLLs of one task at one K and rank, when the run kept them.</summary>
+    public ItemNlls? ItemsOf(CustomizationRecord record) =>
+        Items?.FirstOrDefault(i => i.Task == record.Task && i.K == record.K && i.Rank == record.Rank);
+
+    /// <summary>Crayon − <paramref name="reference"/> item by item on the same test items, with its standard error; null without per-item NLLs.</summary>
+    public PairedDifference? Paired(CustomizationRecord record, CustomizationMethod reference) =>
+        ItemsOf(record) is { } items && items.Nll.TryGetValue(CustomizationMethod.Crayon, out var crayon) && items.Nll.TryGetValue(reference, out var other)
+            ? PairedDifference.Of(crayon, other)
+            : null;
+
+    /// <summary>Tasks where Crayon's NLL is below the base model's or equal to it (the guard kept the base model), at one rank and K.</summary>
+    public int NotAboveBase(int rank, int k) => Records.Count(r => r.Rank == rank && r.K == k && r.CrayonNll <= r.BaseNll);
+
     /// <summary>
     /// The share of tasks where Crayon's answer NLL is below both the base model's and the uniform blend's, at one rank and K
     /// (issue 4's bar: at least two thirds).

@@ -79,6 +79,32 @@ public sealed record CustomizeBenchmarkSettings
 
     public long Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Leave-tasks-out mode: these tasks (a subset of <see cref="Tasks"/>) get no item in the pool's data, so the pool has
+    /// never seen them, and only they are evaluated (base, uniform, best single and guarded Crayon; no search or oracle).
+    /// Empty: every task is in the pool and evaluated.
+    /// </summary>
+    public IReadOnlyList<string> LeaveOut { get; init; } = [];
+
+    /// <summary>True in leave-tasks-out mode.</summary>
+    public bool LeavesTasksOut => LeaveOut.Count > 0;
+
+    /// <summary>The tasks whose data the pool trains on: all of them less <see cref="LeaveOut"/>.</summary>
+    public IReadOnlyList<string> PoolTasks => Tasks.Where(t => !LeaveOut.Contains(t, StringComparer.Ordinal)).ToArray();
+
+    /// <summary>
+    /// <paramref name="count"/> of the standard QA tasks among <see cref="Tasks"/>, drawn with <see cref="Seed"/>, in table
+    /// order: the held-out set of `--leave-out N`, fixed by the seed before anything is measured (not picked by result).
+    /// </summary>
+    public IReadOnlyList<string> DrawLeaveOut(int count)
+    {
+        var candidates = Tasks.Where(t => TaskCatalog.StandardTasks.Contains(t, StringComparer.Ordinal)).ToArray();
+        if (count < 1 || count >= candidates.Length)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"leave out between 1 and {candidates.Length - 1} of the {candidates.Length} standard tasks in the run");
+        var picked = new SeededRandom(SeededRandom.Derive(Seed, "leave-out")).Permutation(candidates.Length).Take(count).ToHashSet();
+        return candidates.Where((_, i) => picked.Contains(i)).ToArray();
+    }
+
     /// <summary>Tasks evaluated in parallel, each on one thread.</summary>
     public int Jobs { get; init; } = 1;
 
@@ -115,6 +141,10 @@ public sealed record CustomizeBenchmarkSettings
             throw new ArgumentException("per-task cap, test items, search evaluations and jobs must be positive, and the context at least 64 tokens");
         if (Epochs is < 1) throw new ArgumentException("epochs must be positive");
         if (OracleCap is < 1) throw new ArgumentException("the oracle cap must be positive");
+        if (LeaveOut.FirstOrDefault(t => !Tasks.Contains(t, StringComparer.Ordinal)) is { } stranger)
+            throw new ArgumentException($"left-out task {stranger} is not one of the run's tasks ({string.Join(", ", Tasks)})");
+        if (LeaveOut.Distinct(StringComparer.Ordinal).Count() != LeaveOut.Count) throw new ArgumentException("a left-out task is listed twice");
+        if (LeavesTasksOut && PoolTasks.Count == 0) throw new ArgumentException("every task is left out: the pool would have no data");
     }
 
     /// <summary>The settings as strings for the JSON report (no timestamps, so equal settings write equal bytes).</summary>
@@ -136,6 +166,7 @@ public sealed record CustomizeBenchmarkSettings
             ["search_evaluations"] = I($"{SearchEvaluations}"),
             ["tau"] = Alpha.Temperature.ToString("R", CultureInfo.InvariantCulture),
             ["top_k"] = Alpha.TopK?.ToString(CultureInfo.InvariantCulture) ?? "all",
+            ["hub_correction"] = HubName(Alpha.Hub),
             ["mode"] = Mode.ToString().ToLowerInvariant(),
             ["aggregation"] = Aggregation == ExampleAggregation.MeanAlpha ? "mean alpha" : "mean embedding",
             ["signal"] = Signal.ToString().ToLowerInvariant(),
@@ -143,6 +174,16 @@ public sealed record CustomizeBenchmarkSettings
             ["min_cluster_examples"] = I($"{MinClusterExamples}"),
             ["context_tokens"] = I($"{ContextLength}"),
             ["seed"] = I($"{Seed}"),
+            ["left_out"] = LeavesTasksOut ? string.Join(",", LeaveOut) : "none",
         };
     }
+
+    /// <summary>none, centroid-mean, centroid-zscore: the spelling of --hub.</summary>
+    public static string HubName(HubCorrection hub) => hub switch
+    {
+        HubCorrection.None => "none",
+        HubCorrection.CentroidMean => "centroid-mean",
+        HubCorrection.CentroidZScore => "centroid-zscore",
+        _ => throw new ArgumentOutOfRangeException(nameof(hub), hub, "unknown hub correction"),
+    };
 }

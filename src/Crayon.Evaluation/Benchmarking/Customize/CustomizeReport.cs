@@ -20,6 +20,10 @@ public static class CustomizeReport
         Records = result.Records,
     };
 
+    /// <summary>"x.json" → "x.items.csv.gz": every method's gold NLL per test item.</summary>
+    public static string ItemsPath(string jsonPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath) + ".items.csv.gz");
+
     /// <summary>"x.json" → "x.details.json".</summary>
     public static string DetailsPath(string jsonPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath) + ".details.json");
@@ -28,6 +32,7 @@ public static class CustomizeReport
     {
         BenchmarkJson.Write(path, Report(result));
         AtomicFile.Write(DetailsPath(path), Details(result, MachineInfo.Current()));
+        if (result.Items is { Count: > 0 } items) AtomicFile.Write(ItemsPath(path), ItemNllsFile.Write(items));
     }
 
     public static byte[] Details(CustomizeBenchmarkResult result, MachineInfo machine)
@@ -46,6 +51,19 @@ public static class CustomizeReport
                 w.WriteNumber("rank", rank);
                 w.WriteNumber("k", k);
                 w.WriteNumber("share", result.WinShare(rank, k));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("paired");
+            foreach (var r in result.Records)
+            {
+                if (result.Paired(r, CustomizationMethod.Base) is not { } vsBase || result.Paired(r, CustomizationMethod.Uniform) is not { } vsUniform) continue;
+                w.WriteStartObject();
+                w.WriteString("task", r.Task);
+                w.WriteNumber("k", r.K);
+                w.WriteNumber("rank", r.Rank);
+                WritePaired(w, "crayon_minus_base", vsBase);
+                WritePaired(w, "crayon_minus_uniform", vsUniform);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -98,11 +116,15 @@ public static class CustomizeReport
         {
             var rows = result.Records.Where(r => r.Rank == rank && r.K == k).ToArray();
             md.AppendLine(I($"## Rank {rank}, K = {k}")).AppendLine();
-            md.AppendLine(I($"Crayon's answer NLL is below both the base model's and the uniform blend's on **{rows.Count(CustomizeBenchmarkResult.Wins)} of {rows.Length} tasks** ({result.WinShare(rank, k):P0}).")).AppendLine();
-            md.AppendLine("| task | n | base | uniform | best single | search | crayon | oracle | gap closed | crayon < base and uniform |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|");
+            if (s.LeavesTasksOut)
+                md.AppendLine(I($"Leave-tasks-out: the pool was built without {string.Join(", ", s.LeaveOut)}. Guarded Crayon's answer NLL is below the base model's on **{rows.Count(r => r.CrayonNll < r.BaseNll)} of {rows.Length} held-out tasks** (equal, the guard keeping the base model, on {rows.Count(r => r.CrayonNll == r.BaseNll)}), and below both base and uniform on {rows.Count(CustomizeBenchmarkResult.Wins)}.")).AppendLine();
+            else
+                md.AppendLine(I($"Crayon's answer NLL is below both the base model's and the uniform blend's on **{rows.Count(CustomizeBenchmarkResult.Wins)} of {rows.Length} tasks** ({result.WinShare(rank, k):P0}); below the base model's or equal to it (the guard keeping the base model) on {result.NotAboveBase(rank, k)} of {rows.Length}.")).AppendLine();
+            md.AppendLine("| task | n | base | uniform | best single | search | crayon | oracle | gap closed | crayon − base ± SE | crayon − uniform ± SE | crayon < base and uniform |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|");
             foreach (var r in rows)
-                md.AppendLine(I($"| {r.Task} | {r.TestItems} | {F(r.BaseNll)} | {F(r.UniformNll)} | {F(r.BestSingleNll)} | {F(r.SearchNll)} | **{F(r.CrayonNll)}** | {F(r.OracleNll)} | {P(r.GapClosed)} | {(CustomizeBenchmarkResult.Wins(r) ? "yes" : "no")} |"));
+                md.AppendLine(I($"| {r.Task} | {r.TestItems} | {F(r.BaseNll)} | {F(r.UniformNll)} | {F(r.BestSingleNll)} | {F(r.SearchNll)} | **{F(r.CrayonNll)}** | {F(r.OracleNll)} | {P(r.GapClosed)} | {D(result.Paired(r, CustomizationMethod.Base))} | {D(result.Paired(r, CustomizationMethod.Uniform))} | {(CustomizeBenchmarkResult.Wins(r) ? "yes" : "no")} |"));
+            md.AppendLine().AppendLine("Paired differences: item by item on the same test items (nats per item; negative: Crayon lower), ± one standard error of the mean difference.");
             md.AppendLine().AppendLine("Accuracy (choice by log-likelihood; ties credited fractionally):").AppendLine();
             md.AppendLine("| task | base | uniform | best single | search | crayon | oracle |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -151,6 +173,10 @@ public static class CustomizeReport
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    private static string D(PairedDifference? d) => d is { } x
+        ? x.Mean.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) + (x.StandardError is { } se ? " ± " + se.ToString("F2", CultureInfo.InvariantCulture) : "")
+        : "-";
+
     private static string F(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "-";
     private static string P(double? v) => v is { } x && double.IsFinite(x) ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%" : "-";
 
@@ -183,6 +209,16 @@ public static class CustomizeReport
         w.WriteStartObject("provenance");
         foreach (var (key, value) in p.Provenance.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteString(key, value);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WritePaired(Utf8JsonWriter w, string name, PairedDifference d)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("mean", Math.Round(d.Mean, 6));
+        if (d.StandardError is { } se) w.WriteNumber("standard_error", Math.Round(se, 6));
+        else w.WriteNull("standard_error");
+        w.WriteNumber("items", d.Count);
         w.WriteEndObject();
     }
 

@@ -7,38 +7,41 @@ using Crayon.Tasks;
 
 namespace Crayon.Benchmarking.Customize;
 
-/// <summary>One task's records, alphas and costs.</summary>
-internal sealed record TaskOutcome(IReadOnlyList<CustomizationRecord> Records, IReadOnlyList<TaskAlpha> Alphas, IReadOnlyList<MethodCosts> Costs);
+/// <summary>One task's records, alphas, costs and per-item NLLs.</summary>
+internal sealed record TaskOutcome(IReadOnlyList<CustomizationRecord> Records, IReadOnlyList<TaskAlpha> Alphas, IReadOnlyList<MethodCosts> Costs,
+    IReadOnlyList<ItemNlls> Items);
 
 /// <summary>
 /// Scores every method on one task with its own context (one thread): base, uniform and oracle once, then for each K
-/// Crayon, the best single adapter and the search, all on the same test items.
+/// Crayon, the best single adapter and the search, all on the same test items. Without an oracle adapter (leave-tasks-out)
+/// neither the oracle nor the search is run.
 /// </summary>
 internal sealed class TaskRun(LlamaModel model, Customizer customizer, CustomizeBenchmarkSettings settings, int rank, CancellationToken cancellation)
 {
-    public TaskOutcome Evaluate(TaskSplit split, LoraAdapter oracleAdapter)
+    public TaskOutcome Evaluate(TaskSplit split, LoraAdapter? oracleAdapter)
     {
         using var context = model.CreateContext(new LlamaContextOptions { ContextLength = settings.ScoringContextLength, Threads = 1 });
         var n = customizer.Pool.Count;
         var baseline = Score(context, split, AdapterSet.None);
-        TaskMetrics uniform;
         customizer.Apply(BlendAlpha.Uniform(n), context);
-        uniform = Score(context, split, null);
-        TaskMetrics oracle;
-        using (var adapter = LlamaAdapter.Load(model, LoraAdapterGguf.ToBytes(oracleAdapter), $"oracle {split.Name}"))
+        var uniform = Score(context, split, null);
+        Scored? oracle = null;
+        if (oracleAdapter is not null)
+        {
+            using var adapter = LlamaAdapter.Load(model, LoraAdapterGguf.ToBytes(oracleAdapter), $"oracle {split.Name}");
             oracle = Score(context, split, AdapterSet.Single(adapter));
+        }
 
         var records = new List<CustomizationRecord>();
         var alphas = new List<TaskAlpha>();
         var costs = new List<MethodCosts>();
+        var items = new List<ItemNlls>();
         foreach (var k in settings.Ks.Where(split.Supports))
         {
             var examples = split.UserExamples(k);
-            TaskMetrics crayon;
-            CustomizationTimings timings;
             var customized = customizer.Customize(examples.AsExamples(), context);
-            crayon = Score(context, split, null);
-            timings = customized.Timings;
+            var crayon = Score(context, split, null);
+            var timings = customized.Timings;
 
             var singleClock = Stopwatch.StartNew();
             var singleNll = Enumerable.Range(0, n).Select(i => ExamplesNll(context, OneHot(n, i), examples)).ToArray();
@@ -48,25 +51,31 @@ internal sealed class TaskRun(LlamaModel model, Customizer customizer, Customize
                 HubStatistics.Of(customized.Alpha, customized.Similarities, singleNll)));
             var bestSingle = ScoreWith(context, split, OneHot(n, best));
 
-            var search = SimplexSearch.Minimize(alpha => ExamplesNll(context, alpha, examples), n, new SimplexSearchOptions
-            {
-                MaxEvaluations = settings.SearchEvaluations,
-                Seed = SeededRandom.Derive(settings.Seed, $"search:{split.Name}:{k}:{rank}"),
-            });
-            var searched = ScoreWith(context, split, search.BestAlpha);
-
-            records.Add(CustomizationRecord.Create(split.Name, k, rank, new Dictionary<CustomizationMethod, TaskMetrics>
+            var scored = new Dictionary<CustomizationMethod, Scored>
             {
                 [CustomizationMethod.Base] = baseline,
                 [CustomizationMethod.Uniform] = uniform,
                 [CustomizationMethod.BestSingle] = bestSingle,
-                [CustomizationMethod.Search] = searched,
                 [CustomizationMethod.Crayon] = crayon,
-                [CustomizationMethod.Oracle] = oracle,
-            }));
-            costs.Add(new MethodCosts(split.Name, k, rank, timings, n * k, singleTime, search.Evaluations, search.Evaluations * k, search.Elapsed, search.BestAlpha, best));
+            };
+            SimplexSearchResult? search = null;
+            if (oracle is not null)
+            {
+                search = SimplexSearch.Minimize(alpha => ExamplesNll(context, alpha, examples), n, new SimplexSearchOptions
+                {
+                    MaxEvaluations = settings.SearchEvaluations,
+                    Seed = SeededRandom.Derive(settings.Seed, $"search:{split.Name}:{k}:{rank}"),
+                });
+                scored[CustomizationMethod.Search] = ScoreWith(context, split, search.BestAlpha);
+                scored[CustomizationMethod.Oracle] = oracle;
+            }
+
+            records.Add(CustomizationRecord.Create(split.Name, k, rank, scored.ToDictionary(p => p.Key, p => p.Value.Metrics)));
+            items.Add(new ItemNlls(split.Name, k, rank, split.Test.Select(i => i.Id).ToArray(), scored.ToDictionary(p => p.Key, p => p.Value.ItemNll)));
+            costs.Add(new MethodCosts(split.Name, k, rank, timings, n * k, singleTime, search?.Evaluations ?? 0, (search?.Evaluations ?? 0) * k,
+                search?.Elapsed ?? TimeSpan.Zero, search?.BestAlpha ?? [], best));
         }
-        return new TaskOutcome(records, alphas, costs);
+        return new TaskOutcome(records, alphas, costs, items);
     }
 
     /// <summary>
@@ -96,19 +105,22 @@ internal sealed class TaskRun(LlamaModel model, Customizer customizer, Customize
         }
     }
 
-    private TaskMetrics ScoreWith(LlamaContext context, TaskSplit split, double[] alpha)
+    /// <summary>A method's summary on the test items and each item's gold NLL, in item order.</summary>
+    private sealed record Scored(TaskMetrics Metrics, double[] ItemNll);
+
+    private Scored ScoreWith(LlamaContext context, TaskSplit split, double[] alpha)
     {
         customizer.Apply(alpha, context);
         return Score(context, split, null);
     }
 
     /// <summary>Scores the test items with <paramref name="adapters"/> applied first (null: keep what the context has).</summary>
-    private TaskMetrics Score(LlamaContext context, TaskSplit split, AdapterSet? adapters)
+    private Scored Score(LlamaContext context, TaskSplit split, AdapterSet? adapters)
     {
         if (adapters is not null) context.ApplyAdapters(adapters);
-        var metrics = QaModelScorer.Evaluate(context, split.Name, split.Test, cancellation, Budget);
+        var scores = QaModelScorer.ScoreAll(context, split.Test, cancellation, Budget);
         context.ApplyAdapters(AdapterSet.None);
-        return metrics;
+        return new Scored(MetricAccumulator.Summarize(split.Name, scores), scores.Select(s => s.GoldNll).ToArray());
     }
 
     private PromptBudget Budget => QaModelScorer.BudgetFor(settings.ContextLength);

@@ -27,7 +27,7 @@ internal sealed class ValidationRun(LlamaModel model, Customizer customizer, Cus
         var rows = new List<AblationRow>();
         foreach (var variant in variants)
         {
-            var alpha = customizer.Coefficients(embedded, new AlphaOptions { Temperature = variant.Tau, TopK = variant.TopK }, variant.Aggregation).Alpha;
+            var alpha = customizer.Coefficients(embedded, variant.Alpha, variant.Aggregation).Alpha;
             var key = string.Join(",", alpha.Select(a => a.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
             if (!scored.TryGetValue(key, out var metrics))
             {
