@@ -298,7 +298,10 @@ CRAYON_API int32_t crayon_blend(crayon_pool *pool, const crayon_blend_request *r
  * staging, readback_host_ns the copy from staging into the image (split over threads when large).
  * With image->landed (ABI 3) the read-back is pipelined: one submission copies the image chunk by chunk,
  * worker threads move each chunk out of staging as soon as the device has written it, and the calling
- * thread hands it to `landed` meanwhile. The CPU path reports the same chunks, each once converted. */
+ * thread hands it to `landed` meanwhile. The linear recipe also blends in chunk order, in stages (same result, bit
+ * for bit), so the first chunk waits for its own share of the blend only; its blend_device_ns then runs until the
+ * last stage is blended, overlapping the earlier stages' read-back. The CPU path reports the same chunks, each once
+ * converted. */
 CRAYON_API int32_t crayon_blend_to_image(crayon_pool *pool, const crayon_blend_request *request,
                                          const crayon_host_image *image, crayon_blend_timings *timings);
 

@@ -5,21 +5,13 @@
 
 #include "errors.h"
 #include "recipes.h"
-#include "vk_landing.h"
-#include "vk_pool.h"
+#include "vk_record.h"
 
 typedef struct blend_entry {
     uint64_t address;
     float weight;
     uint32_t pad;
 } blend_entry;
-
-typedef struct linear_push {
-    uint64_t entries;
-    uint64_t dst;
-    uint32_t group_count;
-    uint32_t adapter_count;
-} linear_push;
 
 typedef struct concat_push {
     uint64_t tiles;
@@ -187,12 +179,7 @@ static void record_dispatch(crayon_pool *pool, const crayon_blend_request *reque
     if (merge->factors) {
         record_merge(pool, merge);
     } else if (request->mode == CRAYON_BLEND_LINEAR) {
-        uint32_t elements_per_group = layout->storage == CRAYON_STORAGE_F32 ? 4 : 8;
-        linear_push push = {.entries = vp->tables.address, .dst = vp->output.address,
-                            .group_count = (uint32_t)(layout->adapter_elements / elements_per_group), .adapter_count = k};
-        uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
-        vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
-        vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.group_count + per_workgroup - 1) / per_workgroup), 1, 1);
+        crayon_vk_record_linear(pool, k, 0, layout->adapter_elements);
     } else {
         concat_push push = {.tiles = vp->tables.address + entries_bytes(layout) + tensors_bytes(layout),
                             .tensors = vp->tables.address + entries_bytes(layout), .entries = vp->tables.address,
@@ -202,15 +189,53 @@ static void record_dispatch(crayon_pool *pool, const crayon_blend_request *reque
     }
 }
 
-static void write_timestamp(crayon_vk_engine *vk, VkPipelineStageFlagBits stage, uint32_t slot) {
+void crayon_vk_write_timestamp(crayon_vk_engine *vk, VkPipelineStageFlagBits stage, uint32_t slot) {
     if (vk->timestamps) vk->fn.vkCmdWriteTimestamp(vk->cmd, stage, vk->timestamps, slot);
 }
 
-typedef struct convert_push {
-    uint64_t src;
-    uint64_t dst;
-    uint32_t vec4_count;
-} convert_push;
+uint32_t crayon_linear_group_elements(const crayon_layout *layout) {
+    return layout->storage == CRAYON_STORAGE_F32 ? 4 : 8;
+}
+
+void crayon_vk_record_linear(crayon_pool *pool, uint32_t k, uint64_t begin, uint64_t end) {
+    crayon_vk_engine *vk = pool->engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const uint32_t elements_per_group = crayon_linear_group_elements(&pool->layout);
+    crayon_linear_push push = {.entries = vp->tables.address, .dst = vp->output.address, .first_group = (uint32_t)(begin / elements_per_group),
+                               .group_end = (uint32_t)(end / elements_per_group), .adapter_count = k};
+    uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
+    vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+    vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.group_end - push.first_group + per_workgroup - 1) / per_workgroup), 1, 1);
+}
+
+void crayon_vk_record_convert(crayon_pool *pool, uint64_t begin, uint64_t end) {
+    crayon_vk_engine *vk = pool->engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    crayon_convert_push push = {.src = vp->output.address + begin * sizeof(float), .dst = vp->output_f16.address + begin * 2,
+                                .vec4_count = (uint32_t)((end - begin) / 4)};
+    uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
+    vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+    vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.vec4_count + per_workgroup - 1) / per_workgroup), 1, 1);
+}
+
+void crayon_vk_record_chunk_copy(crayon_pool *pool, const crayon_readback_plan *plan, const uint64_t *out_offsets,
+                                 const crayon_vk_buffer *source, uint32_t c, VkBufferCopy *regions) {
+    crayon_vk_engine *vk = pool->engine->vk;
+    crayon_vk_pool *vp = pool->vk;
+    const crayon_chunk_plan *chunks = plan->chunks;
+    const uint32_t chunk_count = chunks ? chunks->chunk_count : 1;
+    uint32_t i = chunks ? chunks->chunk_first[c] : 0, end = chunks ? chunks->chunk_first[c + 1] : pool->layout.tensor_count, count = 0;
+    for (; i < end; ++i, ++count) {
+        uint32_t t = chunks ? chunks->order[i] : i;
+        regions[count] = (VkBufferCopy){.srcOffset = out_offsets[t] * plan->element_bytes, .dstOffset = plan->staging_offsets[t],
+                                        .size = plan->tensor_bytes[t]};
+    }
+    vk->fn.vkCmdCopyBuffer(vk->cmd, source->buffer, vp->readback.buffer, count, regions);
+    if (c + 1 == chunk_count) crayon_vk_write_timestamp(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, 2);
+    crayon_vk_barrier(pool->engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                      VK_ACCESS_HOST_READ_BIT);
+    if (chunks) vk->fn.vkCmdSetEvent(vk->cmd, vp->events[c], VK_PIPELINE_STAGE_TRANSFER_BIT);
+}
 
 /* Records the read-back: the fp16 conversion when asked for, then the copy into staging, whole or one copy per
  * chunk, each followed by its event (which tells the host that chunk may be moved on). */
@@ -219,35 +244,18 @@ static void record_read_back(crayon_pool *pool, const crayon_readback_plan *plan
     crayon_engine *engine = pool->engine;
     crayon_vk_engine *vk = engine->vk;
     crayon_vk_pool *vp = pool->vk;
-    const crayon_layout *layout = &pool->layout;
     crayon_vk_buffer *source = &vp->output;
     if (converter) {
         crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                           VK_ACCESS_SHADER_READ_BIT);
-        convert_push push = {.src = vp->output.address, .dst = vp->output_f16.address, .vec4_count = (uint32_t)(total / 4)};
-        uint64_t per_workgroup = (uint64_t)vk->workgroup_size * vk->loads_per_thread;
         vk->fn.vkCmdBindPipeline(vk->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, converter);
-        vk->fn.vkCmdPushConstants(vk->cmd, vk->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
-        vk->fn.vkCmdDispatch(vk->cmd, crayon_vk_workgroups(vk, (push.vec4_count + per_workgroup - 1) / per_workgroup), 1, 1);
+        crayon_vk_record_convert(pool, 0, total);
         source = &vp->output_f16;
     }
     crayon_vk_barrier(engine, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                       VK_ACCESS_TRANSFER_READ_BIT);
-    const crayon_chunk_plan *chunks = plan->chunks;
-    const uint32_t chunk_count = chunks ? chunks->chunk_count : 1;
-    for (uint32_t c = 0, i = 0; c < chunk_count; ++c) {
-        uint32_t end = chunks ? chunks->chunk_first[c + 1] : layout->tensor_count, count = 0;
-        for (; i < end; ++i, ++count) {
-            uint32_t t = chunks ? chunks->order[i] : i;
-            regions[count] = (VkBufferCopy){.srcOffset = out_offsets[t] * plan->element_bytes, .dstOffset = plan->staging_offsets[t],
-                                            .size = plan->tensor_bytes[t]};
-        }
-        vk->fn.vkCmdCopyBuffer(vk->cmd, source->buffer, vp->readback.buffer, count, regions);
-        if (c + 1 == chunk_count) write_timestamp(vk, VK_PIPELINE_STAGE_TRANSFER_BIT, 2);
-        crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-                          VK_ACCESS_HOST_READ_BIT);
-        if (chunks) vk->fn.vkCmdSetEvent(vk->cmd, vp->events[c], VK_PIPELINE_STAGE_TRANSFER_BIT);
-    }
+    const uint32_t chunk_count = plan->chunks ? plan->chunks->chunk_count : 1;
+    for (uint32_t c = 0; c < chunk_count; ++c) crayon_vk_record_chunk_copy(pool, plan, out_offsets, source, c, regions);
 }
 
 /* Waits for the submission; a landing image's chunks are moved and reported meanwhile. */
@@ -273,10 +281,12 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     uint64_t *out_offsets = malloc(sizeof *out_offsets * layout->tensor_count);
     uint64_t *tensor_bytes = malloc(sizeof *tensor_bytes * layout->tensor_count);
     VkBufferCopy *regions = malloc(sizeof *regions * layout->tensor_count);
-    if (!out_offsets || !tensor_bytes || !regions) {
+    uint32_t *scratch = malloc(sizeof *scratch * layout->tensor_count);
+    if (!out_offsets || !tensor_bytes || !regions || !scratch) {
         free(out_offsets);
         free(tensor_bytes);
         free(regions);
+        free(scratch);
         return crayon_fail(CRAYON_ERROR_OUT_OF_MEMORY, 0, "out of host memory");
     }
     uint64_t total;
@@ -315,6 +325,7 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
         free(out_offsets);
         free(tensor_bytes);
         free(regions);
+        free(scratch);
         return status;
     }
     if (vk->timestamps) vk->fn.vkCmdResetQueryPool(vk->cmd, vk->timestamps, 0, CRAYON_TIMESTAMP_SLOTS);
@@ -336,10 +347,14 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     }
     crayon_vk_barrier(engine, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                       VK_ACCESS_SHADER_READ_BIT);
-    write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0);
-    record_dispatch(pool, request, k, pipeline, &merge);
-    write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1);
-    if (plan) record_read_back(pool, plan, out_offsets, total, converter, regions);
+    crayon_vk_write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0);
+    if (plan && plan->chunks && request->mode == CRAYON_BLEND_LINEAR) {
+        crayon_vk_record_linear_landing(pool, plan, out_offsets, k, pipeline, converter, regions, scratch);
+    } else {
+        record_dispatch(pool, request, k, pipeline, &merge);
+        crayon_vk_write_timestamp(vk, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1);
+        if (plan) record_read_back(pool, plan, out_offsets, total, converter, regions);
+    }
     uint64_t submitted = crayon_now_ns();
     status = crayon_vk_submit(engine, "blending");
     if (status == CRAYON_OK) status = finish(pool, plan, timings);
@@ -368,6 +383,7 @@ static int32_t blend_and_read_back(crayon_pool *pool, const crayon_blend_request
     free(out_offsets);
     free(tensor_bytes);
     free(regions);
+    free(scratch);
     return status;
 }
 

@@ -236,5 +236,7 @@ int32_t crayon_vk_poison_output(crayon_pool *pool, float value) {
     uint32_t bits;
     memcpy(&bits, &value, sizeof bits);
     vk->fn.vkCmdFillBuffer(vk->cmd, vp->output.buffer, 0, VK_WHOLE_SIZE, bits);
+    /* The fp16 images' copy of the output too, so a test sees any element a blend leaves unconverted. */
+    if (vp->output_f16.buffer) vk->fn.vkCmdFillBuffer(vk->cmd, vp->output_f16.buffer, 0, VK_WHOLE_SIZE, bits);
     return crayon_vk_submit_and_wait(engine, "poisoning the blend output");
 }
