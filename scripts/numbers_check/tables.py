@@ -37,7 +37,9 @@ def render(name):
 from .claims import RESULTS, h200, h200_files, linear_blend, load, mib, whole  # noqa: E402
 
 RUN = "1305"  # the H200 main run
-H100 = f"{RESULTS}gpu-h100-2026-12-06T1450.json"
+H100 = f"{RESULTS}gpu-h100-2026-12-06T1450.json"  # the merge recipes
+# The swap through the customizer with the staged linear landing: two runs on one warm H100 (an A/B control between them).
+H100_SWAP_RUNS = [f"{RESULTS}gpu-h100-2026-12-06T1652.json", f"{RESULTS}gpu-h100-2026-12-06T1655.json"]
 CPU_SHAPES = f"{RESULTS}shapes-llama-3.2-1b-cpu-lavapipe-2core-2026-11-21T1200.json"
 CPU_RECIPES = f"{RESULTS}blend-recipes-cpu-amd-epyc-2core-2026-12-06T1324.json"
 SERVE = f"{RESULTS}serve-customization-stories260K-amd-epyc-2core-2026-12-06.json"
@@ -166,22 +168,35 @@ def _():
     ]
 
 
-@generator("h100-swap", [H100, "swap: in_place, in_place_sequential, in_memory.total, from_file.total, steady_decode (medians, µs)"])
+@generator("h100-swap", H100_SWAP_RUNS + ["swap: in_place, in_place_sequential, in_memory.total, from_file.total, steady_decode (medians, µs)"])
 def _():
-    s = load(H100)["benchmarks"]["swap"]
-    seq = s["in_place_sequential"]
+    runs = [load(f)["benchmarks"]["swap"] for f in H100_SWAP_RUNS]
 
-    def ms(us, fmt=".2f"):
-        return format(us / 1000, fmt)
+    def pair(get, fmt=".2f", prefix=""):
+        return " / ".join(prefix + format(get(s) / 1000, fmt) for s in runs)
+
+    def seq(s):
+        return s["in_place_sequential"]["blend_call"]["median"] + s["in_place_sequential"]["upload"]["median"]
     return [
         "| | through the customizer (in place) | sequential in place | through memory (GGUF image, load, set) | through a file |",
         "| --- | --- | --- | --- | --- |",
-        f"| alpha in → adapter live | **{ms(s['in_place']['upload_done']['median'])}** (`upload_done`; the whole `Apply` call {ms(s['in_place']['swap_call']['median'])}) | "
-        f"{ms(seq['blend_call']['median'] + seq['upload']['median'])} (blend call {ms(seq['blend_call']['median'])} + upload {ms(seq['upload']['median'])}) | "
-        f"{ms(s['in_memory']['total']['median'], '.1f')} (incl. first token) | {ms(s['from_file']['total']['median'], '.1f')} (incl. first token) |",
-        f"| first decode minus a steady decode ({ms(s['steady_decode']['median'])} ms) | **+{ms(s['in_place_first_token_overhead_median'])}** | | "
-        f"+{ms(s['first_token_overhead_median'], '.1f')} | |",
+        f"| alpha in → adapter live | **{pair(lambda s: s['in_place']['upload_done']['median'])}** (`upload_done`; the whole `Apply` call "
+        f"{pair(lambda s: s['in_place']['swap_call']['median'])}) | {pair(seq)} | {pair(lambda s: s['in_memory']['total']['median'], '.1f')} (incl. first token) | "
+        f"{pair(lambda s: s['from_file']['total']['median'], '.1f')} (incl. first token) |",
+        f"| first landed chunk | {pair(lambda s: s['in_place']['first_landed']['median'])} | | | |",
+        f"| first decode minus a steady decode ({pair(lambda s: s['steady_decode']['median'])} ms) | "
+        f"**{pair(lambda s: s['in_place_first_token_overhead_median'], prefix='+')}** | | {pair(lambda s: s['first_token_overhead_median'], '.1f', '+')} | |",
     ]
+
+
+@generator("h100-serve", [H100_SWAP_RUNS[0], "serve.customization.legs[]: swap, distinct_customizations, load.*"])
+def _():
+    rows = ["| swap | distinct | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
+    for leg in load(H100_SWAP_RUNS[0])["benchmarks"]["serve"]["customization"]["legs"]:
+        swap = {"in-place": "in place", "reload-per-request": "reload per request"}.get(leg["swap"], leg["swap"])
+        l = leg["load"]
+        rows.append(f"| {swap} | {leg['distinct_customizations']} | {l['requests_per_second']:.1f} | {whole(l['p50_ms'])} | {whole(l['p99_ms'])} |")
+    return rows
 
 
 # --- blend-tuning-notes.md: arithmetic from the definitions (no result file: bytes = N·E·s + 4·E, time = bytes / a
