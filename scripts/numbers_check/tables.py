@@ -42,7 +42,7 @@ H100 = f"{RESULTS}gpu-h100-2026-12-06T1450.json"  # the merge recipes
 H100_SWAP_RUNS = [f"{RESULTS}gpu-h100-2026-12-06T1652.json", f"{RESULTS}gpu-h100-2026-12-06T1655.json"]
 CPU_SHAPES = f"{RESULTS}shapes-llama-3.2-1b-cpu-lavapipe-2core-2026-11-21T1200.json"
 CPU_RECIPES = f"{RESULTS}blend-recipes-cpu-amd-epyc-2core-2026-12-06T1324.json"
-SERVE = f"{RESULTS}serve-customization-stories260K-amd-epyc-2core-2026-12-06.json"
+SERVE = f"{RESULTS}serve-customization-stories260K-amd-epyc-2core-2026-12-06T1659.json"
 
 
 @generator("h200-blend", h200_files([RUN]) + ["blend.results[vulkan, linear]", "peers.flat.tensordot_best_us"])
