@@ -253,8 +253,8 @@ def _():
 
 CUSTOMIZE_QUICK = f"{RESULTS}customize-quick-smoothed-stories260K-amd-epyc-2core-2026-12-06.json"
 CUSTOMIZE_QUICK_DETAILS = f"{RESULTS}customize-quick-smoothed-stories260K-amd-epyc-2core-2026-12-06.details.json"
-CUSTOMIZE_LEAVE_OUT = f"{RESULTS}customize-leaveout-quick-stories260K-amd-epyc-2core-2026-12-06.json"
-CUSTOMIZE_LEAVE_OUT_DETAILS = f"{RESULTS}customize-leaveout-quick-stories260K-amd-epyc-2core-2026-12-06.details.json"
+CUSTOMIZE_LEAVE_OUT = f"{RESULTS}customize-leaveout-smoothed-quick-stories260K-amd-epyc-2core-2026-12-06.json"
+CUSTOMIZE_LEAVE_OUT_DETAILS = f"{RESULTS}customize-leaveout-smoothed-quick-stories260K-amd-epyc-2core-2026-12-06.details.json"
 
 
 def quick_records():
