@@ -38,7 +38,7 @@ internal static class BenchCustomizeCommand
         var alpha = new AlphaCommandOptions();
         var ablation = new Option<bool>("--ablation") { Description = "measure tau, top-k, linear/concat/mix and query/hidden on validation items (never test) instead" };
         var validation = new Option<int>("--validation-items") { Description = "--ablation: validation items per task", DefaultValueFactory = _ => 50 };
-        var grid = new Option<string>("--ablation-grid") { Description = "--ablation: default (tau, top-k, modes, signals) or hub (the hub corrections over their temperatures)", DefaultValueFactory = _ => "default" };
+        var grid = new Option<string>("--ablation-grid") { Description = "--ablation: default (tau, top-k, modes, signals), hub (the hub corrections over their temperatures) or guard (the guard's candidate sets)", DefaultValueFactory = _ => "default" };
         var leaveOut = new Option<string?>("--leave-out")
         {
             Description = "leave-tasks-out: build the pool without these tasks (comma-separated) or without N of the standard QA tasks drawn with the seed, and evaluate only them (base, uniform, best single, guarded Crayon)",
@@ -71,6 +71,20 @@ internal static class BenchCustomizeCommand
             LlamaRuntime.Initialize(new LlamaRuntimeOptions { Logger = new StderrLogger(Microsoft.Extensions.Logging.LogLevel.Error) });
             var modelPath = result.GetValue(model) ?? DefaultModel.EnsureImported();
             var console = CliConsole.Current();
+            if (result.GetValue(ablation) && result.GetValue(grid) == "guard")
+            {
+                var items = result.GetValue(validation);
+                var (tasks, sets) = StepProgress.Run(CliConsole.Error(), progress => GuardAblation.Run(modelPath, settings, items, progress, cancellation: cancellation));
+                var machine = MachineInfo.Current();
+                var text = GuardAblation.Markdown(settings, tasks, sets, machine, items);
+                console.WriteLine(text);
+                if (result.GetValue(markdown) is { } md) Formats.AtomicFile.WriteText(md, text);
+                return ReportOutput.WriteAndRead(report.OutPath(result), report.Json(result), "guard-ablation.json", jsonPath =>
+                {
+                    GuardAblation.WriteJson(jsonPath, settings, tasks, sets, machine);
+                    console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(jsonPath)}");
+                });
+            }
             if (result.GetValue(ablation))
             {
                 var (rows, summary) = StepProgress.Run(CliConsole.Error(), progress =>
@@ -103,7 +117,7 @@ internal static class BenchCustomizeCommand
     {
         "default" => CustomizeAblation.DefaultGrid(settings.Signal),
         "hub" => CustomizeAblation.HubGrid(settings.Signal),
-        _ => throw new UsageException($"--ablation-grid {name}: give default or hub"),
+        _ => throw new UsageException($"--ablation-grid {name}: give default, hub or guard"),
     };
 
     /// <summary>A number draws that many standard tasks with the seed; else a comma-separated list of the run's tasks.</summary>

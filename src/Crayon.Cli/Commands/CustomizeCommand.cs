@@ -35,7 +35,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
-        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the better of no adapter and the blend on them is kept)" };
+        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the best on them of no adapter, the blend and alpha halfway to uniform is kept)" };
         var jsonOption = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {
@@ -119,7 +119,10 @@ internal static class CustomizeCommand
             }
             if (adapter is not null)
             {
-                var scaled = keptScale == 1 ? "" : $", scaled by {keptScale.ToString("g", CultureInfo.InvariantCulture)} as the guard kept it";
+                var kept = last.Result.Guard?.Kept;
+                var scaled = keptScale != 1 ? $", scaled by {keptScale.ToString("g", CultureInfo.InvariantCulture)} as the guard kept it"
+                    : kept is { Kind: not GuardCandidateKind.Scaled } ? $", {kept.Describe()} as the guard kept it"
+                    : "";
                 console.MarkupLineInterpolated($"Wrote {Path.GetFullPath(outputPath!)}: rank {adapter.UniformRank}, {last.Result.Blended.Count} adapter(s) blended ({options.Mode.ToString().ToLowerInvariant()}){scaled}");
             }
             else if (outputPath is not null)
@@ -185,13 +188,15 @@ internal static class CustomizeCommand
     private static JsonObject? GuardJson(GuardVerdict? verdict) => verdict is null ? null : new JsonObject
     {
         ["kept_scale"] = verdict.KeptScale,
+        ["kept"] = verdict.Kept.Name,
         ["skipped"] = verdict.Skipped,
         ["reason"] = verdict.Reason,
         ["fit_examples"] = verdict.FitExamples,
         ["held_out_examples"] = verdict.HeldOutExamples,
         ["forward_passes"] = verdict.ForwardPasses,
         ["ms"] = verdict.Time.TotalMilliseconds,
-        ["candidates"] = JsonOutput.Array(verdict.Candidates, c => new JsonObject { ["scale"] = c.Scale, ["mean_nll"] = c.MeanNll }),
+        ["blends"] = verdict.Blends,
+        ["candidates"] = JsonOutput.Array(verdict.Candidates, c => new JsonObject { ["candidate"] = c.Choice.Name, ["scale"] = c.Scale, ["mean_nll"] = c.MeanNll }),
     };
 
     /// <summary>alpha per base adapter as a bar, with the similarity it came from.</summary>

@@ -20,37 +20,38 @@ internal static class CustomizationGuard
     }
 
     /// <summary>
-    /// Scores the held-out examples with the fit blend at each scale (<paramref name="setScale"/> makes one live) and keeps
-    /// the lowest mean NLL; a tie goes to the smaller scale, the one that changes the base model less.
+    /// Scores the held-out examples under each candidate (<paramref name="makeLive"/> makes one live and says whether that
+    /// took a blend) and keeps the lowest mean NLL; a tie goes to the candidate listed first.
     /// </summary>
-    public static GuardVerdict Judge(LlamaContext context, IReadOnlyList<Example> heldOut, IReadOnlyList<double> scales, Action<double> setScale,
+    public static GuardVerdict Judge(LlamaContext context, IReadOnlyList<Example> heldOut, IReadOnlyList<GuardChoice> choices, Func<GuardChoice, bool> makeLive,
         int fitCount, Stopwatch clock)
     {
-        var nlls = new double?[scales.Count][];
+        var nlls = new double?[choices.Count][];
         var passes = 0;
-        for (var s = 0; s < scales.Count; s++)
+        var blends = 0;
+        for (var c = 0; c < choices.Count; c++)
         {
-            setScale(scales[s]);
-            nlls[s] = heldOut.Select(e => ExampleNll.Of(context, e)).ToArray();
+            if (makeLive(choices[c])) blends++;
+            nlls[c] = heldOut.Select(e => ExampleNll.Of(context, e)).ToArray();
             passes += heldOut.Count;
         }
-        // An example too long for the context is too long at every scale: the same ones are left out of every mean.
+        // An example too long for the context is too long under every candidate: the same ones are left out of every mean.
         var fits = Enumerable.Range(0, heldOut.Count).Where(i => nlls[0][i] is not null).ToArray();
         if (fits.Length == 0)
-            return GuardVerdict.Skip($"none of the {heldOut.Count} held-out examples fits the context of {context.ContextLength} tokens") with { ForwardPasses = passes, Time = clock.Elapsed };
-        var candidates = scales.Select((scale, s) => new GuardCandidate(scale, fits.Average(i => nlls[s][i]!.Value))).ToArray();
-        var best = candidates.OrderBy(c => c.MeanNll).ThenBy(c => c.Scale).First();
-        return new GuardVerdict(best.Scale, candidates, fitCount, fits.Length, passes, clock.Elapsed, Why(best, candidates));
+            return GuardVerdict.Skip($"none of the {heldOut.Count} held-out examples fits the context of {context.ContextLength} tokens") with { ForwardPasses = passes, Blends = blends, Time = clock.Elapsed };
+        var candidates = choices.Select((choice, c) => new GuardCandidate(choice, fits.Average(i => nlls[c][i]!.Value))).ToArray();
+        var best = candidates.MinBy(c => c.MeanNll)!; // MinBy keeps the first of equal ones
+        return new GuardVerdict(best.Choice, candidates, fitCount, fits.Length, passes, clock.Elapsed, Why(best, candidates), blends);
     }
 
     private static string Why(GuardCandidate best, IReadOnlyList<GuardCandidate> candidates)
     {
-        var baseModel = candidates.FirstOrDefault(c => c.Scale == 0);
-        var full = candidates.FirstOrDefault(c => c.Scale == 1);
-        if (best.Scale == 0)
-            return "every scale of the blend raised the held-out NLL above the base model's";
+        var baseModel = candidates.FirstOrDefault(c => c.Choice == GuardChoice.NoAdapter);
+        var full = candidates.FirstOrDefault(c => c.Choice == GuardChoice.Blend);
+        if (best.Choice == GuardChoice.NoAdapter)
+            return "every candidate raised the held-out NLL above the base model's";
         var versus = baseModel is null ? "" : $", {baseModel.MeanNll - best.MeanNll:F3} nats below no adapter";
-        if (best.Scale == 1 || full is null) return $"lowest held-out NLL{versus}";
+        if (best.Choice == GuardChoice.Blend || full is null) return $"lowest held-out NLL{versus}";
         return $"lowest held-out NLL{versus}; the full blend is {full.MeanNll - best.MeanNll:F3} nats worse";
     }
 }

@@ -156,9 +156,9 @@ public sealed class Customizer : IDisposable
     /// <summary>
     /// Customizes from the user's examples and makes the result live on <paramref name="context"/>. With the guard on
     /// (<see cref="CustomizerOptions.Guard"/>) and two examples or more, a share of them is held out: alpha of the rest is
-    /// blended and scored on them at each guard scale (default: none, i.e. no adapter, and full); the blend of alpha over ALL examples then goes
-    /// live at the scale that scored best (selection on held-out data, then a refit on everything, as with any
-    /// hyperparameter; alpha of 3/4 of the examples and of all of them differ little, the scale is what the guard decides).
+    /// blended and scored on them under each guard candidate (default: no adapter, the full blend and alpha halfway to
+    /// uniform: <see cref="GuardOptions.Candidates"/>); the candidate of alpha over ALL examples then goes live where it scored best (selection on held-out data, then a refit on everything, as with any
+    /// hyperparameter; alpha of 3/4 of the examples and of all of them differ little, the candidate is what the guard decides).
     /// With one example nothing can be held out and the blend goes live at full scale, unjudged (the verdict says so).
     /// </summary>
     public CustomizationResult Customize(IReadOnlyList<Example> examples, LlamaContext context)
@@ -177,18 +177,44 @@ public sealed class Customizer : IDisposable
 
         var guardClock = Stopwatch.StartNew();
         var held = heldOut.ToHashSet();
-        var fit = Compute(embedded.Where((_, i) => !held.Contains(i)).ToArray(), TimeSpan.Zero);
+        var fitEmbedded = embedded.Where((_, i) => !held.Contains(i)).ToArray();
+        var fit = Compute(fitEmbedded, TimeSpan.Zero);
         GuardVerdict verdict;
-        bool loaded;
+        var loaded = false;
         lock (_gate)
         {
-            loaded = ApplyLocked(fit, context, 1f, null).Swap == SwapKind.Loaded;
-            verdict = CustomizationGuard.Judge(context, heldOut.Select(i => examples[i]).ToArray(), guard.Scales,
-                scale => SetScaleLocked(context, fit, (float)scale), examples.Count - heldOut.Length, guardClock);
+            // Candidates of one alpha (the scaled ones) share one blend: only a candidate whose alpha differs from the live
+            // blend's is blended and swapped in again.
+            double[]? live = null;
+            verdict = CustomizationGuard.Judge(context, heldOut.Select(i => examples[i]).ToArray(), guard.Candidates, choice =>
+            {
+                var alpha = CandidateAlpha(choice, fit.Alpha, fitEmbedded);
+                var blended = live is null || !alpha.AsSpan().SequenceEqual(live);
+                var candidate = fit with { Alpha = alpha };
+                if (blended)
+                {
+                    var swap = ApplyLocked(candidate, context, 1f, null).Swap;
+                    loaded |= live is null && swap == SwapKind.Loaded;
+                    live = alpha;
+                }
+                SetScaleLocked(context, candidate, (float)choice.Scale);
+                return blended;
+            }, examples.Count - heldOut.Length, guardClock);
         }
-        var result = Apply(customization, context, (float)verdict.KeptScale, verdict with { Time = guardClock.Elapsed });
+        var kept = customization with { Alpha = CandidateAlpha(verdict.Kept, customization.Alpha, embedded) };
+        var result = Apply(kept, context, (float)verdict.KeptScale, verdict with { Time = guardClock.Elapsed });
         // The guard's fit made the first blend of this shape, so this customization loaded the slot; say so.
         return loaded ? result.LoadedEarlier() : result;
+    }
+
+    /// <summary>
+    /// The alpha a guard candidate blends, from <paramref name="alpha"/> (this customizer's alpha of <paramref name="embeddings"/>):
+    /// the same, smoothed toward uniform, or recomputed at a higher temperature. What the guard would make live for those examples.
+    /// </summary>
+    public double[] CandidateAlpha(GuardChoice choice, double[] alpha, IReadOnlyList<float[]> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        return choice.AlphaFrom(alpha, _options.Alpha, options => Coefficients(embeddings, options).Alpha);
     }
 
     /// <summary>Customizes from plain lines of text (each line one example).</summary>

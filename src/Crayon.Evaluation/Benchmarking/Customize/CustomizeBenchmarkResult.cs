@@ -7,8 +7,9 @@ namespace Crayon.Benchmarking.Customize;
 /// <summary>Crayon's alpha for one task (the paper's figure 3), the similarities it came from, the guard's choice and the hub statistics.</summary>
 /// <param name="GuardScale">The scale the guard kept (0: the base model); 1 when it was off or skipped.</param>
 /// <param name="GuardReason">Why, in the guard's words, with the candidates' held-out NLL.</param>
+/// <param name="GuardKept">The candidate the guard kept, in words (null: the guard was off); <paramref name="Alpha"/> is its alpha.</param>
 public sealed record TaskAlpha(string Task, int K, int Rank, double[] Similarities, double[] Alpha,
-    double GuardScale = 1, string? GuardReason = null, HubStatistics? Hub = null);
+    double GuardScale = 1, string? GuardReason = null, HubStatistics? Hub = null, string? GuardKept = null);
 
 /// <summary>What each method cost on one task and K: Crayon's latency split, the baselines' forward passes.</summary>
 /// <param name="Crayon">Crayon's customization, examples in to adapter live.</param>

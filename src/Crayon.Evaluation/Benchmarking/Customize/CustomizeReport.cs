@@ -84,6 +84,7 @@ public static class CustomizeReport
                 Numbers(w, "alpha", a.Alpha);
                 w.WriteNumber("guard_scale", a.GuardScale);
                 if (a.GuardReason is not null) w.WriteString("guard", a.GuardReason);
+                if (a.GuardKept is not null) w.WriteString("guard_kept", a.GuardKept);
                 if (a.Hub is { } hub)
                 {
                     w.WriteNumber("alpha_entropy", hub.AlphaEntropy);
@@ -137,7 +138,7 @@ public static class CustomizeReport
                 md.AppendLine("| task | guard kept | entropy | top share | ρ |");
                 md.AppendLine("|---|---|---:|---:|---:|");
                 foreach (var a in guarded)
-                    md.AppendLine(I($"| {a.Task} | {Crayon.Customization.GuardVerdict.Describe(a.GuardScale)} | {a.Hub!.AlphaEntropy:F2} | {a.Hub.TopShare:P0} | {(a.Hub.SimilarityNllSpearman is { } rho ? rho.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "-")} |"));
+                    md.AppendLine(I($"| {a.Task} | {a.GuardKept ?? Crayon.Customization.GuardVerdict.Describe(a.GuardScale)} | {a.Hub!.AlphaEntropy:F2} | {a.Hub.TopShare:P0} | {(a.Hub.SimilarityNllSpearman is { } rho ? rho.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "-")} |"));
             }
             var costs = result.Costs.Where(c => c.Rank == rank && c.K == k).ToArray();
             if (costs.Length > 0)

@@ -48,7 +48,7 @@ internal sealed class TaskRun(LlamaModel model, Customizer customizer, Customize
             var best = Array.IndexOf(singleNll, singleNll.Min());
             var singleTime = singleClock.Elapsed;
             alphas.Add(new TaskAlpha(split.Name, k, rank, customized.Similarities, customized.Alpha, customized.Scale, customized.Guard?.ToString(),
-                HubStatistics.Of(customized.Alpha, customized.Similarities, singleNll)));
+                HubStatistics.Of(customized.Alpha, customized.Similarities, singleNll), customized.Guard?.Kept.Describe()));
             var bestSingle = ScoreWith(context, split, OneHot(n, best));
 
             var scored = new Dictionary<CustomizationMethod, Scored>

@@ -1,0 +1,91 @@
+using Crayon.Customization;
+using NUnit.Framework;
+
+namespace Crayon.Tests.Customization;
+
+/// <summary>The guard's candidate kinds: what alpha each blends, what scale it goes live at, and a kind nobody handles.</summary>
+public class GuardChoiceTests
+{
+    private static readonly double[] Peaked = [0.9, 0.1, 0, 0];
+
+    [Test]
+    public void TowardUniformMixesAlphaWithEqualWeights()
+    {
+        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(Peaked, AlphaOptions.Default, _ => throw new AssertionException("smoothing needs no refit"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(alpha, Is.EqualTo(new[] { 0.575, 0.175, 0.125, 0.125 }).Within(1e-12), "0.5 · alpha + 0.5 · 1/4");
+            Assert.That(alpha.Sum(), Is.EqualTo(1).Within(1e-12));
+            Assert.That(GuardChoice.TowardUniform(0.5).Scale, Is.EqualTo(1));
+            Assert.That(GuardChoice.TowardUniform(0.5).Name, Is.EqualTo("uniform-0.5"));
+        });
+    }
+
+    [Test]
+    public void TemperedRefitsAtTheOptionsTemperatureTimesTheFactorKeepingTheRest()
+    {
+        AlphaOptions? asked = null;
+        var options = new AlphaOptions { Temperature = 0.01, TopK = 3, Hub = HubCorrection.CentroidMean };
+        var alpha = GuardChoice.Tempered(4).AlphaFrom(Peaked, options, o => { asked = o; return [0.4, 0.3, 0.3, 0]; });
+        Assert.Multiple(() =>
+        {
+            Assert.That(alpha, Is.EqualTo(new[] { 0.4, 0.3, 0.3, 0 }), "the refit's alpha");
+            Assert.That(asked, Is.EqualTo(options with { Temperature = 0.04 }), "tau × 4, top-k and hub as they were");
+            Assert.That(GuardChoice.Tempered(4).Describe(), Is.EqualTo("alpha at tau ×4"));
+        });
+    }
+
+    [Test]
+    public void ScaledKeepsAlphaAndGoesLiveAtItsScale()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(GuardChoice.Scaled(0.25).AlphaFrom(Peaked, AlphaOptions.Default, _ => throw new AssertionException("no refit")), Is.SameAs(Peaked));
+            Assert.That(GuardChoice.Scaled(0.25).Scale, Is.EqualTo(0.25));
+            Assert.That(GuardChoice.NoAdapter.Describe(), Is.EqualTo("no adapter"));
+            Assert.That(GuardChoice.Blend.Describe(), Is.EqualTo("the blend"));
+        });
+    }
+
+    [Test]
+    public void AnUnknownKindFailsLoudlyInsteadOfActingAsTheBlend()
+    {
+        var unknown = new GuardChoice((GuardCandidateKind)42, 1);
+        var alpha = Assert.Throws<InvalidOperationException>(() => unknown.AlphaFrom(Peaked, AlphaOptions.Default, _ => Peaked))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(alpha.Message, Does.Contain("unknown guard candidate kind 42").And.Contain("Scaled, TowardUniform, Tempered"));
+            Assert.Throws<InvalidOperationException>(() => _ = unknown.Scale);
+            Assert.Throws<InvalidOperationException>(() => unknown.Describe());
+        });
+    }
+
+    [TestCase(GuardCandidateKind.Scaled, 1.5)]
+    [TestCase(GuardCandidateKind.Scaled, -0.1)]
+    [TestCase(GuardCandidateKind.TowardUniform, 0)]
+    [TestCase(GuardCandidateKind.TowardUniform, 1)]
+    [TestCase(GuardCandidateKind.Tempered, 1)]
+    [TestCase(GuardCandidateKind.Tempered, double.PositiveInfinity)]
+    public void OutOfRangeValuesAreRejectedByTheOptions(GuardCandidateKind kind, double value)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GuardOptions { Candidates = [GuardChoice.NoAdapter, new GuardChoice(kind, value)] }.Validate())!;
+        Assert.That(error.ParamName, Is.EqualTo("Value"));
+    }
+
+    [Test]
+    public void TheDefaultCandidatesAreNoAdapterTheBlendAndAlphaHalfwayToUniform() =>
+        Assert.That(new GuardOptions().Candidates, Is.EqualTo(new[] { GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5) }),
+            "the guard ablation's choice on validation items (benchmarks/results/customize-ablation-guard-quick-*.md)");
+
+    [Test]
+    public void TheOptionsRejectAnUnknownKindAndARepeatedCandidate()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.Throws<InvalidOperationException>(() => new GuardOptions { Candidates = [new GuardChoice((GuardCandidateKind)7, 1)] }.Validate());
+            Assert.That(Assert.Throws<ArgumentException>(() => new GuardOptions { Candidates = [GuardChoice.Tempered(4), GuardChoice.Tempered(4)] }.Validate())!.Message,
+                Does.Contain("repeat"));
+            Assert.That(new GuardOptions { Candidates = [GuardChoice.NoAdapter, GuardChoice.TowardUniform(0.5)] }.Scales, Is.EqualTo(new[] { 0.0 }), "Scales reads the scaled candidates");
+        });
+    }
+}

@@ -1,0 +1,111 @@
+using Crayon.Adapters;
+using Crayon.Blending;
+using Crayon.Customization;
+using Crayon.Llama;
+using Crayon.Pool;
+using Crayon.Tests.Llama;
+using Crayon.Tests.Pool;
+using Crayon.Tests.Training;
+using Crayon.Training;
+using NUnit.Framework;
+
+namespace Crayon.Tests.Customization;
+
+/// <summary>
+/// The guard's softened candidates on a real model: a pool built so that alpha over-commits to the wrong adapter, where
+/// smoothing alpha toward uniform lowers the held-out NLL and the guard keeps (and makes live) the smoothed blend.
+/// </summary>
+public class GuardSoftenedCandidateTests
+{
+    private static LlamaModel _model = null!;
+    private static PoolModel _identity = null!;
+
+    [OneTimeSetUp]
+    public void LoadModel()
+    {
+        _model = LlamaTestRuntime.LoadCpu(TrainingFixture.Model);
+        _identity = PoolModelIdentity.Of(TrainingFixture.Model);
+    }
+
+    [OneTimeTearDown]
+    public void FreeModel() => _model?.Dispose();
+
+    private static CustomizerOptions Options(GuardOptions guard) => new() { Guard = guard, Blender = new BlenderOptions { Backend = BlendBackend.Cpu } };
+
+    /// <summary>The same low-rank update with its sign flipped: B negated, so B·A is −B·A.</summary>
+    private static LoraAdapter Negated(LoraAdapter adapter) => new(adapter.Architecture, adapter.Alpha,
+        adapter.Pairs.Select(p => new LoraPair(p.Target, p.A, new LoraMatrix(p.B.Rows, p.B.Cols, p.B.Data.Select(v => -v).ToArray()))).ToArray());
+
+    [Test]
+    public void WhenAlphaOverCommitsToAHarmfulAdapterTheGuardKeepsAlphaSmoothedTowardUniform()
+    {
+        // Adapter 0 is trained on the user's own texts (it helps); adapter 1 is its negation (it hurts). The concat blend
+        // is (alpha_0 − alpha_1)·ΔW, so alpha peaked on adapter 1 moves the model against the texts, and halfway to
+        // uniform halves that move: lower NLL on the held-out texts than the full blend.
+        var texts = TrainingFixture.Texts(12);
+        var trained = LoraTrainer.Train(TrainingFixture.Model, texts.Select(t => t.Text).ToArray(), 2, TrainingFixture.Tiny with { Epochs = 4 }).Adapter;
+        var examples = texts.Take(8).Select(t => new Example(t.Prompt, t.Completion)).ToArray();
+        var tiny = TinyPool.Pool;
+        // Centroid 1 is the examples' own direction and centroid 0 its opposite, so every example votes for adapter 1.
+        float[] direction;
+        using (var embedder = new Customizer(_model, _identity, tiny, Options(GuardOptions.Off)))
+            direction = tiny.ToCentroidSpace(MeanEmbedding.Of(embedder.Embed(examples)));
+        var pool = new AdapterPoolArtifact(new AdapterPool([trained, Negated(trained)]), [direction.Select(v => -v).ToArray(), direction], tiny.Signal, tiny.Model,
+            embeddingCenter: tiny.EmbeddingCenter);
+        var smoothed = GuardChoice.TowardUniform(0.5);
+        using var customizer = new Customizer(_model, _identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, smoothed] }));
+        var alpha = customizer.Coefficients(customizer.Embed(examples)).Alpha;
+        Assert.That(alpha[1], Is.GreaterThan(0.9), "the constructed pool puts alpha on the harmful adapter");
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+
+        var result = customizer.Customize(examples, context);
+
+        var verdict = result.Guard!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(verdict.Candidates.Select(c => c.Choice), Is.EqualTo(new[] { GuardChoice.Blend, smoothed }), "judged in the order given");
+            Assert.That(verdict.Candidates[1].MeanNll, Is.LessThan(verdict.Candidates[0].MeanNll), verdict.ToString());
+            Assert.That(verdict.Kept, Is.EqualTo(smoothed), verdict.ToString());
+            Assert.That(verdict.KeptScale, Is.EqualTo(1));
+            Assert.That(verdict.ToString(), Does.StartWith("guard kept alpha 0.5 toward uniform").And.Contain("the full blend is"));
+            Assert.That(verdict.Blends, Is.EqualTo(2), "the blend and the smoothed blend: one blend and swap each");
+            Assert.That(verdict.ForwardPasses, Is.EqualTo(2 * 2), "2 held-out examples × 2 candidates");
+            Assert.That(result.Alpha, Is.EqualTo(alpha.Select(a => 0.5 * a + 0.25).ToArray()).Within(1e-12), "what went live: alpha of all examples, halfway to uniform");
+            Assert.That(context.Adapters.Entries.Single().Scale, Is.EqualTo(1f));
+        });
+
+        // The live adapter is exactly the smoothed alpha's blend, loaded fresh.
+        var live = context.EvaluateLogits(examples[0].Prompt);
+        using var fresh = LlamaAdapter.Load(_model, LoraAdapterGguf.ToBytes(customizer.BlendToHost(result.Alpha), Crayon.Formats.Gguf.GgmlType.F32), "fresh");
+        using var other = _model.CreateContext(LlamaTestRuntime.Context());
+        other.ApplyAdapters(AdapterSet.Single(fresh));
+        Assert.That(live, Is.EqualTo(other.EvaluateLogits(examples[0].Prompt)), "the same F32 weights through the same llama.cpp kernels");
+    }
+
+    [Test]
+    public void ATemperedCandidateBlendsAlphaRefitAtTheHigherTemperature()
+    {
+        var examples = TinyPool.Examples(8).Select(i => new Example(i.Question)).ToArray();
+        var tempered = GuardChoice.Tempered(4);
+        using var customizer = new Customizer(_model, _identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [tempered] }));
+        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+
+        var result = customizer.Customize(examples, context);
+
+        var refit = customizer.Coefficients(customizer.Embed(examples), AlphaOptions.Default with { Temperature = 0.04 }).Alpha;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Guard!.Kept, Is.EqualTo(tempered), "the only candidate");
+            Assert.That(result.Alpha, Is.EqualTo(refit).Within(1e-12), "alpha of all examples at tau 0.01 × 4");
+            Assert.That(result.Alpha, Is.Not.EqualTo(customizer.Coefficients(customizer.Embed(examples)).Alpha), "not the tau 0.01 alpha");
+        });
+    }
+
+    [Test]
+    public void ACustomizerRefusesAnUnknownCandidateKind()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new Customizer(_model, _identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, new GuardChoice((GuardCandidateKind)9, 1)] })))!;
+        Assert.That(error.Message, Does.Contain("unknown guard candidate kind 9"));
+    }
+}
