@@ -37,9 +37,6 @@ ALLOW = [
     (README, "The suite's budget is 15 minutes", "a budget (target)"),
     # measured, with no result file behind them: test-suite runs, recorded in the prose of issue 10 and of the
     # commit that wrote them. Marked UNFILED so the count shows; a result file would turn each into a claim.
-    (README, "the NUnit suite (about 740 tests in five projects", "UNFILED: the suite's test count, from the run reported below"),
-    (README, "11.5 minutes cold, of which about 3 minutes is lavapipe", "UNFILED: suite timing reported in issue 10"),
-    (README, "in 3 min 1 s for 745 tests", "UNFILED: suite timing of 2026-12-06, from that run's console"),
 
     # benchmarks/RESULTS.md
     (RESULTS, "best of 27 samples each", "a setting: 9 repetitions of 3 samples"),

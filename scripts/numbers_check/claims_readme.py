@@ -149,3 +149,16 @@ def _():
 def _():
     records = quick_records()
     return [f"the uniform blend on {len(wins(records))} of {len(records)} tasks of the quick benchmark"]
+
+
+SUITE_COLD = f"{RESULTS}suite-cold-amd-epyc-2core-2026-12-06.json"
+
+
+@claim(README, "the suite: its size and a cold run's time", [SUITE_COLD, "projects, passed, failed, wall_seconds, commit"])
+def _():
+    run = load(SUITE_COLD)
+    main_pass = sum(p["passed"] + p["failed"] for name, p in run["projects"].items() if not name.endswith("-haswell") and not name.endswith("-x64"))
+    minutes, seconds = divmod(run["wall_seconds"], 60)
+    return [f"runs the NUnit suite ({main_pass} tests in five projects",
+            f"a fresh clone of commit {run['commit'][:7]}",
+            f"in {minutes} min {seconds} s, build and llama.cpp download included: {run['passed']} passed, {run['failed']} failed"]

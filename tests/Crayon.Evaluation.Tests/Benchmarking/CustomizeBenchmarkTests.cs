@@ -14,7 +14,8 @@ namespace Crayon.Tests.Benchmarking;
 /// </summary>
 public class CustomizeBenchmarkTests : TempFolderTest
 {
-    private static readonly CustomizeBenchmarkSettings Toy = new()
+    /// <summary>The smallest settings that still build a pool and score every method (also the leave-tasks-out tests' base).</summary>
+    internal static readonly CustomizeBenchmarkSettings Toy = new()
     {
         Tasks = ["csqa", "obqa"],
         Ks = [4],

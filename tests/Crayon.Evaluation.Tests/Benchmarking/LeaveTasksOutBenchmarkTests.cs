@@ -15,24 +15,7 @@ namespace Crayon.Tests.Benchmarking;
 /// </summary>
 public class LeaveTasksOutBenchmarkTests : TempFolderTest
 {
-    private static readonly CustomizeBenchmarkSettings Toy = new()
-    {
-        Tasks = ["csqa", "obqa", "siqa"],
-        LeaveOut = ["obqa"],
-        Ks = [4],
-        Ranks = [2],
-        Adapters = 2,
-        PerTaskCap = 10,
-        ValidationCap = 4,
-        TestItems = 6,
-        OracleCap = 10,
-        Epochs = 1,
-        SearchEvaluations = 3,
-        ContextLength = 64,
-        MinClusterExamples = 4,
-        Alpha = new AlphaOptions { Temperature = 0.5 },
-        Mode = CustomizationMode.Concat,
-    };
+    private static readonly CustomizeBenchmarkSettings Toy = CustomizeBenchmarkTests.Toy with { Tasks = ["csqa", "obqa", "siqa"], LeaveOut = ["obqa"] };
 
     [Test]
     public void ThePoolNeverSeesTheLeftOutTaskAndOnlyItIsScoredItemByItem()

@@ -13,23 +13,10 @@ using NUnit.Framework;
 namespace Crayon.Tests.Customization;
 
 /// <summary>The customizer's guard on a real model and real pools: one that only hurts, one that helps, and the guard off.</summary>
-public class CustomizationGuardTests
+public class CustomizationGuardTests : StoriesModelFixture
 {
-    private static LlamaModel _model = null!;
-    private static PoolModel _identity = null!;
-
-    [OneTimeSetUp]
-    public void LoadModel()
-    {
-        _model = LlamaTestRuntime.LoadCpu(TrainingFixture.Model);
-        _identity = PoolModelIdentity.Of(TrainingFixture.Model);
-    }
-
-    [OneTimeTearDown]
-    public void FreeModel() => _model?.Dispose();
-
     private static Customizer Create(AdapterPoolArtifact pool, GuardOptions guard) =>
-        new(_model, _identity, pool, new CustomizerOptions { Guard = guard, Blender = new BlenderOptions { Backend = BlendBackend.Cpu } });
+        new(Model, Identity, pool, new CustomizerOptions { Guard = guard, Blender = new BlenderOptions { Backend = BlendBackend.Cpu } });
 
     /// <summary>CSQA items the pool never saw, each with its gold answer as the response the guard scores.</summary>
     private static IReadOnlyList<Example> AnsweredExamples(int count = 8) => TinyPool.Examples(count).Select(item =>
@@ -58,7 +45,7 @@ public class CustomizationGuardTests
     {
         var pool = WithAdapters(TinyPool.Pool.Adapters.Adapters.Select((a, i) => RandomLarge(a, 100 + i)).ToArray());
         using var customizer = Create(pool, new GuardOptions { Scales = [0, 0.25, 0.5, 1] });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var examples = AnsweredExamples();
         var baseLogits = context.EvaluateLogits(examples[0].Prompt);
 
@@ -95,7 +82,7 @@ public class CustomizationGuardTests
         var pool = WithAdapters([trained, trained]);
         // Both adapters are the same, so every alpha blends the same update: judge no adapter against the blend only.
         using var customizer = Create(pool, new GuardOptions { Candidates = [GuardChoice.NoAdapter, GuardChoice.Blend] });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var examples = texts.Take(8).Select(t => new Example(t.Prompt, t.Completion)).ToArray();
 
         var result = customizer.Customize(examples, context);
@@ -117,14 +104,14 @@ public class CustomizationGuardTests
     {
         var pool = WithAdapters(TinyPool.Pool.Adapters.Adapters.Select((a, i) => RandomLarge(a, 200 + i)).ToArray());
         using var customizer = Create(pool, new GuardOptions { Scales = [0.5] });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var result = customizer.Customize(AnsweredExamples(), context);
         Assert.That(result.Guard!.KeptScale, Is.EqualTo(0.5), "the only candidate");
         var live = context.EvaluateLogits("Once upon a time");
 
         // The same blend loaded fresh and applied at scale 0.5 through llama.cpp gives the same logits.
-        using var fresh = LlamaAdapter.Load(_model, LoraAdapterGguf.ToBytes(customizer.BlendToHost(result.Alpha), Crayon.Formats.Gguf.GgmlType.F32), "fresh");
-        using var other = _model.CreateContext(LlamaTestRuntime.Context());
+        using var fresh = LlamaAdapter.Load(Model, LoraAdapterGguf.ToBytes(customizer.BlendToHost(result.Alpha), Crayon.Formats.Gguf.GgmlType.F32), "fresh");
+        using var other = Model.CreateContext(LlamaTestRuntime.Context());
         other.ApplyAdapters(AdapterSet.Single(fresh, 0.5f));
         Assert.Multiple(() =>
         {
@@ -138,7 +125,7 @@ public class CustomizationGuardTests
     {
         var pool = WithAdapters(TinyPool.Pool.Adapters.Adapters.Select((a, i) => RandomLarge(a, 100 + i)).ToArray());
         using var customizer = Create(pool, GuardOptions.Off);
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var result = customizer.Customize(AnsweredExamples(), context);
         Assert.Multiple(() =>
         {
@@ -154,7 +141,7 @@ public class CustomizationGuardTests
     public void OneExampleHasNothingToHoldOutAndGoesLiveUnjudged()
     {
         using var customizer = Create(TinyPool.Pool, new GuardOptions());
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var result = customizer.Customize(AnsweredExamples(1), context);
         Assert.Multiple(() =>
         {

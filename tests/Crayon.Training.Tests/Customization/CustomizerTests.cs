@@ -11,23 +11,10 @@ using NUnit.Framework;
 namespace Crayon.Tests.Customization;
 
 /// <summary>Instant customization end to end on a real pool and model: examples in, adapter live in llama.cpp out.</summary>
-public class CustomizerTests
+public class CustomizerTests : StoriesModelFixture
 {
-    private static LlamaModel _model = null!;
-    private static PoolModel _identity = null!;
-
-    [OneTimeSetUp]
-    public void LoadModel()
-    {
-        _model = LlamaTestRuntime.LoadCpu(TrainingFixture.Model);
-        _identity = PoolModelIdentity.Of(TrainingFixture.Model);
-    }
-
-    [OneTimeTearDown]
-    public void FreeModel() => _model?.Dispose();
-
     private static Customizer Create(CustomizerOptions options, BlendBackend backend = BlendBackend.Cpu) =>
-        new(_model, _identity, TinyPool.Pool, options with { Guard = GuardOptions.Off, Blender = new BlenderOptions { Backend = backend } });
+        new(Model, Identity, TinyPool.Pool, options with { Guard = GuardOptions.Off, Blender = new BlenderOptions { Backend = backend } });
 
     private static IReadOnlyList<Example> Examples(int count = 8) => TinyPool.Examples(count).AsExamples();
 
@@ -45,7 +32,7 @@ public class CustomizerTests
     public void ExamplesBecomeABlendedAdapterLiveInLlamaCpp()
     {
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat, Alpha = new AlphaOptions { Temperature = 0.5 } });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var before = ExampleNll(context);
 
         var result = customizer.Customize(Examples(), context);
@@ -73,7 +60,7 @@ public class CustomizerTests
     public void LinesOfTextCustomizeWithoutAnyQaItem()
     {
         using var customizer = Create(new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.5 } });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var before = Logits(context);
         var result = customizer.Customize(["The little dog ran to the park.", "She found a red ball under the tree.", "They played until the sun went down."], context);
         Assert.Multiple(() =>
@@ -93,7 +80,7 @@ public class CustomizerTests
         float[] inPlace;
         CustomizationResult swapped;
         using (var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat }, backend))
-        using (var context = _model.CreateContext(LlamaTestRuntime.Context()))
+        using (var context = Model.CreateContext(LlamaTestRuntime.Context()))
         {
             Assert.That(customizer.Apply(first, context).Swap, Is.EqualTo(SwapKind.Loaded));
             var firstLogits = Logits(context);
@@ -103,7 +90,7 @@ public class CustomizerTests
         }
         float[] fresh;
         using (var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat }, backend))
-        using (var context = _model.CreateContext(LlamaTestRuntime.Context()))
+        using (var context = Model.CreateContext(LlamaTestRuntime.Context()))
         {
             Assert.That(customizer.Apply(second, context).Swap, Is.EqualTo(SwapKind.Loaded));
             fresh = Logits(context);
@@ -122,7 +109,7 @@ public class CustomizerTests
     public void ANewShapeLoadsOnceAndBecomesTheSlot()
     {
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         Assert.Multiple(() =>
         {
             Assert.That(customizer.Apply([0.5, 0.5], context).Swap, Is.EqualTo(SwapKind.Loaded));
@@ -136,7 +123,7 @@ public class CustomizerTests
     public void TheBaseModelInBetweenDoesNotBreakTheSlot()
     {
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Linear });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var baseLogits = Logits(context);
         customizer.Apply([0.5, 0.5], context);
         var blended = Logits(context);
@@ -153,7 +140,7 @@ public class CustomizerTests
     public void AGenerationInFlightNeverSeesAHalfWrittenAdapter()
     {
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.Concat });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         // Large weights make the tiny pool's adapters move a greedy generation (alpha 0.9/0.1 leaves it unchanged).
         double[][] alphas = [[40, -40], [-40, 40]];
         var options = new GenerationOptions { MaxTokens = 24 };
@@ -198,7 +185,7 @@ public class CustomizerTests
     public void RuntimeMixSetsThePoolsAdaptersWithAlphaAsScales()
     {
         using var customizer = Create(new CustomizerOptions { Mode = CustomizationMode.RuntimeMix, Alpha = new AlphaOptions { Temperature = 0.5 } });
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         var before = ExampleNll(context);
         var result = customizer.Customize(Examples(), context);
         Assert.Multiple(() =>
@@ -218,7 +205,7 @@ public class CustomizerTests
         using var customizer = Create(new CustomizerOptions { Alpha = new AlphaOptions { Temperature = 0.3 } });
         var examples = Examples();
         var direct = customizer.Compute(examples);
-        var request = new ExampleEmbeddings(_identity, TinyPool.Pool.Signal, customizer.Embed(examples));
+        var request = new ExampleEmbeddings(Identity, TinyPool.Pool.Signal, customizer.Embed(examples));
         var viaFile = customizer.Compute(ExampleEmbeddingsFile.Parse(ExampleEmbeddingsFile.ToBytes(request), "request.json"));
         Assert.Multiple(() =>
         {
@@ -234,8 +221,8 @@ public class CustomizerTests
         var pool = TinyPool.Pool;
         var vector = Enumerable.Repeat(0.5f, pool.EmbeddingLength).ToArray();
         var otherModel = new ExampleEmbeddings(new PoolModel("smollm", "llama", new string('b', 64)), pool.Signal, [vector]);
-        var otherSignal = new ExampleEmbeddings(_identity, EmbeddingSignal.Hidden, [vector]);
-        var otherSize = new ExampleEmbeddings(_identity, pool.Signal, [vector[..10]]);
+        var otherSignal = new ExampleEmbeddings(Identity, EmbeddingSignal.Hidden, [vector]);
+        var otherSize = new ExampleEmbeddings(Identity, pool.Signal, [vector[..10]]);
         Assert.Multiple(() =>
         {
             Assert.That(Assert.Throws<PoolMismatchException>(() => customizer.Compute(otherModel, "user.json"))!.Message,
@@ -251,9 +238,9 @@ public class CustomizerTests
     public void APoolForAnotherModelOrSignalIsRefused()
     {
         var tiny = PoolModelIdentity.Of(TinyModel.Path);
-        var wrongModel = Assert.Throws<PoolMismatchException>(() => new Customizer(_model, tiny, TinyPool.Pool))!;
+        var wrongModel = Assert.Throws<PoolMismatchException>(() => new Customizer(Model, tiny, TinyPool.Pool))!;
         Assert.That(wrongModel.Message, Does.Contain("was built for model 'stories260K'").And.Contain("rebuild"));
-        var wrongSignal = Assert.Throws<PoolMismatchException>(() => new Customizer(_model, _identity, TinyPool.Pool, new CustomizerOptions { Signal = EmbeddingSignal.Hidden }))!;
+        var wrongSignal = Assert.Throws<PoolMismatchException>(() => new Customizer(Model, Identity, TinyPool.Pool, new CustomizerOptions { Signal = EmbeddingSignal.Hidden }))!;
         Assert.That(wrongSignal.Message, Does.Contain("query embeddings").And.Contain("hidden"));
     }
 
@@ -261,7 +248,7 @@ public class CustomizerTests
     public void NoExamplesOrBadWeightsAreErrors()
     {
         using var customizer = Create(new CustomizerOptions());
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
         Assert.Multiple(() =>
         {
             Assert.That(Assert.Throws<ArgumentException>(() => customizer.Compute(Array.Empty<Example>()))!.Message, Does.Contain("at least one example"));

@@ -15,21 +15,8 @@ namespace Crayon.Tests.Customization;
 /// The guard's softened candidates on a real model: a pool built so that alpha over-commits to the wrong adapter, where
 /// smoothing alpha toward uniform lowers the held-out NLL and the guard keeps (and makes live) the smoothed blend.
 /// </summary>
-public class GuardSoftenedCandidateTests
+public class GuardSoftenedCandidateTests : StoriesModelFixture
 {
-    private static LlamaModel _model = null!;
-    private static PoolModel _identity = null!;
-
-    [OneTimeSetUp]
-    public void LoadModel()
-    {
-        _model = LlamaTestRuntime.LoadCpu(TrainingFixture.Model);
-        _identity = PoolModelIdentity.Of(TrainingFixture.Model);
-    }
-
-    [OneTimeTearDown]
-    public void FreeModel() => _model?.Dispose();
-
     private static CustomizerOptions Options(GuardOptions guard) => new() { Guard = guard, Blender = new BlenderOptions { Backend = BlendBackend.Cpu } };
 
     /// <summary>The same low-rank update with its sign flipped: B negated, so B·A is −B·A.</summary>
@@ -48,15 +35,15 @@ public class GuardSoftenedCandidateTests
         var tiny = TinyPool.Pool;
         // Centroid 1 is the examples' own direction and centroid 0 its opposite, so every example votes for adapter 1.
         float[] direction;
-        using (var embedder = new Customizer(_model, _identity, tiny, Options(GuardOptions.Off)))
+        using (var embedder = new Customizer(Model, Identity, tiny, Options(GuardOptions.Off)))
             direction = tiny.ToCentroidSpace(MeanEmbedding.Of(embedder.Embed(examples)));
         var pool = new AdapterPoolArtifact(new AdapterPool([trained, Negated(trained)]), [direction.Select(v => -v).ToArray(), direction], tiny.Signal, tiny.Model,
             embeddingCenter: tiny.EmbeddingCenter);
         var smoothed = GuardChoice.TowardUniform(0.5);
-        using var customizer = new Customizer(_model, _identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, smoothed] }));
+        using var customizer = new Customizer(Model, Identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, smoothed] }));
         var alpha = customizer.Coefficients(customizer.Embed(examples)).Alpha;
         Assert.That(alpha[1], Is.GreaterThan(0.9), "the constructed pool puts alpha on the harmful adapter");
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
 
         var result = customizer.Customize(examples, context);
 
@@ -76,8 +63,8 @@ public class GuardSoftenedCandidateTests
 
         // The live adapter is exactly the smoothed alpha's blend, loaded fresh.
         var live = context.EvaluateLogits(examples[0].Prompt);
-        using var fresh = LlamaAdapter.Load(_model, LoraAdapterGguf.ToBytes(customizer.BlendToHost(result.Alpha), Crayon.Formats.Gguf.GgmlType.F32), "fresh");
-        using var other = _model.CreateContext(LlamaTestRuntime.Context());
+        using var fresh = LlamaAdapter.Load(Model, LoraAdapterGguf.ToBytes(customizer.BlendToHost(result.Alpha), Crayon.Formats.Gguf.GgmlType.F32), "fresh");
+        using var other = Model.CreateContext(LlamaTestRuntime.Context());
         other.ApplyAdapters(AdapterSet.Single(fresh));
         Assert.That(live, Is.EqualTo(other.EvaluateLogits(examples[0].Prompt)), "the same F32 weights through the same llama.cpp kernels");
     }
@@ -87,8 +74,8 @@ public class GuardSoftenedCandidateTests
     {
         var examples = TinyPool.Examples(8).Select(i => new Example(i.Question)).ToArray();
         var tempered = GuardChoice.Tempered(4);
-        using var customizer = new Customizer(_model, _identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [tempered] }));
-        using var context = _model.CreateContext(LlamaTestRuntime.Context());
+        using var customizer = new Customizer(Model, Identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [tempered] }));
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
 
         var result = customizer.Customize(examples, context);
 
@@ -105,7 +92,7 @@ public class GuardSoftenedCandidateTests
     public void ACustomizerRefusesAnUnknownCandidateKind()
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            new Customizer(_model, _identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, new GuardChoice((GuardCandidateKind)9, 1)] })))!;
+            new Customizer(Model, Identity, TinyPool.Pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, new GuardChoice((GuardCandidateKind)9, 1)] })))!;
         Assert.That(error.Message, Does.Contain("unknown guard candidate kind 9"));
     }
 }
