@@ -17,7 +17,7 @@ def cpu_model():
     with open("/proc/cpuinfo", encoding="utf-8") as f:
         text = f.read()
     model = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
-    return (model.group(1).strip() if model else platform.processor()), " avx512f " in f" {text} "
+    return (model.group(1).strip() if model else platform.processor()), re.search(r"\bavx512f\b", text) is not None
 
 
 def main(argv):

@@ -51,7 +51,7 @@ public sealed record GuardChoice(GuardCandidateKind Kind, double Value)
         return Kind switch
         {
             GuardCandidateKind.Scaled => alpha,
-            GuardCandidateKind.TowardUniform => alpha.Select(a => Value * a + (1 - Value) / alpha.Length).ToArray(),
+            GuardCandidateKind.TowardUniform => TowardUniform(alpha, options.TopK),
             GuardCandidateKind.Tempered => refit(options with { Temperature = options.Temperature * Value }),
             _ => throw Unknown(),
         };
@@ -91,8 +91,23 @@ public sealed record GuardChoice(GuardCandidateKind Kind, double Value)
             {
                 GuardCandidateKind.Scaled => "a guard scale must be in [0, 1]",
                 GuardCandidateKind.TowardUniform => "a guard candidate's λ toward uniform must be in (0, 1) (λ·alpha + (1 − λ)·uniform)",
-                _ => "a guard candidate's temperature factor must be finite and above 1",
+                GuardCandidateKind.Tempered => "a guard candidate's temperature factor must be finite and above 1",
+                _ => throw Unknown(),
             });
+    }
+
+    /// <summary>
+    /// λ·alpha + (1 − λ)·uniform, the uniform part over the adapters alpha may use: all of them, or with a top-k alpha only
+    /// its k (the rest stay 0), so the candidate blends (and, for concat, stacks) the same adapters as the blend and lands
+    /// in the same slot in place. (Without top-k a softmax weight may underflow to 0 and still gets its uniform share.)
+    /// </summary>
+    private double[] TowardUniform(double[] alpha, int? topK)
+    {
+        if (topK is not { } k || k >= alpha.Length)
+            return alpha.Select(a => Value * a + (1 - Value) / alpha.Length).ToArray();
+        var smoothed = new double[alpha.Length];
+        foreach (var i in Crayon.Blending.TopK.Largest(alpha, k)) smoothed[i] = Value * alpha[i] + (1 - Value) / k;
+        return smoothed;
     }
 
     private InvalidOperationException Unknown() =>

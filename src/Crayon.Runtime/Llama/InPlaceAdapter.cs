@@ -29,15 +29,17 @@ public sealed class InPlaceAdapter : IDisposable
     private readonly LlamaAdapter _adapter;
     private readonly AdapterTensorImage _image;
     private readonly IReadOnlyList<LoraPair> _shape;
+    private readonly float _loraAlpha;
     private (AdapterPool Pool, bool Stacks, int Stacked, BlendImageLayout Layout)? _lastLayout;
     private bool _disposed;
 
-    private InPlaceAdapter(LlamaContext context, LlamaAdapter adapter, AdapterTensorImage image, IReadOnlyList<LoraPair> shape)
+    private InPlaceAdapter(LlamaContext context, LlamaAdapter adapter, AdapterTensorImage image, IReadOnlyList<LoraPair> shape, float loraAlpha)
     {
         _context = context;
         _adapter = adapter;
         _image = image;
         _shape = shape;
+        _loraAlpha = loraAlpha;
     }
 
     /// <summary>
@@ -58,7 +60,7 @@ public sealed class InPlaceAdapter : IDisposable
                 throw new InvalidOperationException($"llama.cpp uses {factors.Count} of the adapter's {2 * initial.Pairs.Count} factors in a decode; every factor must be reachable to be rewritten");
             image = AdapterTensorImage.Create(factors);
             context.ApplyAdapters(AdapterSet.Single(adapter));
-            return new InPlaceAdapter(context, adapter, image, initial.Pairs);
+            return new InPlaceAdapter(context, adapter, image, initial.Pairs, initial.Alpha);
         }
         catch
         {
@@ -127,17 +129,28 @@ public sealed class InPlaceAdapter : IDisposable
         return new BlendImageLayout(ElementType, offsets);
     }
 
-    /// <summary>Writes <paramref name="values"/> (this adapter's targets and shapes) into <see cref="Image"/>, converted to its element type.</summary>
+    /// <summary>
+    /// Writes <paramref name="values"/> into <see cref="Image"/>, converted to its element type. They must be this adapter's
+    /// whole shape: every target with the same factor shapes and the same LoRA alpha (llama.cpp keeps the loaded alpha, so
+    /// another would apply at the wrong scale). Checked before anything is written, so a refused write leaves the image as it was.
+    /// </summary>
     public void Write(LoraAdapter values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var image = Image;
+        if (values.Alpha != _loraAlpha)
+            throw new ArgumentException($"the values have LoRA alpha {values.Alpha}; this in-place adapter was loaded with {_loraAlpha}", nameof(values));
+        if (values.Pairs.Count != _shape.Count)
+            throw new ArgumentException($"the values have {values.Pairs.Count} targets; this in-place adapter holds {_shape.Count}", nameof(values));
         foreach (var pair in values.Pairs)
         {
             var shape = _shape.FirstOrDefault(p => p.Target == pair.Target)
                 ?? throw new ArgumentException($"this in-place adapter has no target '{pair.Target}'", nameof(values));
             if (shape.A.Rows != pair.A.Rows || shape.A.Cols != pair.A.Cols || shape.B.Rows != pair.B.Rows || shape.B.Cols != pair.B.Cols)
                 throw new ArgumentException($"target '{pair.Target}' has A {pair.A}, B {pair.B}; this in-place adapter holds A {shape.A}, B {shape.B}", nameof(values));
+        }
+        var image = Image;
+        foreach (var pair in values.Pairs)
+        {
             Convert(pair.A.Data, image[(int)_image.Offsets[$"{pair.Target}.weight.lora_a"]..]);
             Convert(pair.B.Data, image[(int)_image.Offsets[$"{pair.Target}.weight.lora_b"]..]);
         }

@@ -9,6 +9,14 @@ public class GuardChoiceTests
     private static readonly double[] Peaked = [0.9, 0.1, 0, 0];
 
     [Test]
+    public void TowardUniformKeepsATopKAlphasAdapters()
+    {
+        double[] topTwo = [0.7, 0, 0.3, 0];
+        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(topTwo, AlphaOptions.Default with { TopK = 2 }, _ => throw new AssertionException("smoothing needs no refit"));
+        Assert.That(alpha, Is.EqualTo(new[] { 0.6, 0, 0.4, 0 }).Within(1e-12), "0.5 · alpha + 0.5 · 1/2 on the top-2 adapters, 0 elsewhere");
+    }
+
+    [Test]
     public void TowardUniformMixesAlphaWithEqualWeights()
     {
         var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(Peaked, AlphaOptions.Default, _ => throw new AssertionException("smoothing needs no refit"));

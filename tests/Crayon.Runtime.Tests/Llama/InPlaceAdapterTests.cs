@@ -113,6 +113,15 @@ public class InPlaceAdapterTests
             Does.Contain("blk.0.attn_q").And.Contain("3×8"));
         Assert.Throws<ArgumentException>(() => live.Write(TinyModel.RandomAdapter(seed: 63, rank: 3)));
 
+        // Values of the right shapes but another LoRA alpha, or only some of the targets, are refused before a byte is written.
+        var before = live.Image.ToArray();
+        var same = TinyModel.RandomAdapter(seed: 64);
+        var otherAlpha = new LoraAdapter(same.Architecture, same.Alpha * 2, same.Pairs);
+        var fewerTargets = new LoraAdapter(same.Architecture, same.Alpha, same.Pairs.Skip(1).ToList());
+        Assert.That(Assert.Throws<ArgumentException>(() => live.Write(otherAlpha))!.Message, Does.Contain("LoRA alpha"));
+        Assert.That(Assert.Throws<ArgumentException>(() => live.Write(fewerTargets))!.Message, Does.Contain("targets"));
+        Assert.That(live.Image.ToArray(), Is.EqualTo(before), "a refused write leaves the image as it was");
+
         context.ApplyAdapters(AdapterSet.None);
         Assert.That(Assert.Throws<InvalidOperationException>(live.Commit)!.Message, Does.Contain("no longer applies"));
     }

@@ -39,7 +39,7 @@ public static class GuardAblation
     public static IReadOnlyList<GuardChoice> Candidates { get; } =
         [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5), GuardChoice.Tempered(4)];
 
-    /// <summary>The sets compared; the first is today's default.</summary>
+    /// <summary>The sets compared: the guard's first default, then with the smoothed alpha (today's default, chosen by this ablation), with the tempered alpha, and with both.</summary>
     public static IReadOnlyList<IReadOnlyList<GuardChoice>> Sets { get; } =
     [
         [GuardChoice.NoAdapter, GuardChoice.Blend],
