@@ -113,14 +113,19 @@ def _():
     return rows
 
 
-@generator("serve-customization", [SERVE, "customization.legs[]: swap, distinct_customizations, load.*"])
-def _():
+def _serve_legs(serve, rate, latency):
+    """A `bench serve` result's customization legs as table rows; `rate` and `latency` format req/s and milliseconds."""
     rows = ["| swap | distinct | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
-    for leg in load(SERVE)["customization"]["legs"]:
+    for leg in serve["customization"]["legs"]:
         swap = {"in-place": "in place", "reload-per-request": "reload per request"}.get(leg["swap"], leg["swap"])
         l = leg["load"]
-        rows.append(f"| {swap} | {leg['distinct_customizations']} | {whole(l['requests_per_second'])} | {l['p50_ms']:.1f} | {l['p99_ms']:.1f} |")
+        rows.append(f"| {swap} | {leg['distinct_customizations']} | {rate(l['requests_per_second'])} | {latency(l['p50_ms'])} | {latency(l['p99_ms'])} |")
     return rows
+
+
+@generator("serve-customization", [SERVE, "customization.legs[]: swap, distinct_customizations, load.*"])
+def _():
+    return _serve_legs(load(SERVE), whole, lambda v: f"{v:.1f}")
 
 
 def _pair(runs, get, fmt):
@@ -191,12 +196,8 @@ def _():
 
 @generator("h100-serve", [H100_SWAP_RUNS[0], "serve.customization.legs[]: swap, distinct_customizations, load.*"])
 def _():
-    rows = ["| swap | distinct | req/s | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
-    for leg in load(H100_SWAP_RUNS[0])["benchmarks"]["serve"]["customization"]["legs"]:
-        swap = {"in-place": "in place", "reload-per-request": "reload per request"}.get(leg["swap"], leg["swap"])
-        l = leg["load"]
-        rows.append(f"| {swap} | {leg['distinct_customizations']} | {l['requests_per_second']:.1f} | {whole(l['p50_ms'])} | {whole(l['p99_ms'])} |")
-    return rows
+    # Hundreds of milliseconds a request here: whole milliseconds, and req/s to a tenth.
+    return _serve_legs(load(H100_SWAP_RUNS[0])["benchmarks"]["serve"], lambda v: f"{v:.1f}", whole)
 
 
 # --- blend-tuning-notes.md: arithmetic from the definitions (no result file: bytes = N·E·s + 4·E, time = bytes / a

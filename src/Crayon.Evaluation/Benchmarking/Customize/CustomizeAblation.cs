@@ -84,8 +84,7 @@ public static class CustomizeAblation
         ArgumentNullException.ThrowIfNull(variants);
         settings.Validate();
         var k = settings.Ks.Max();
-        var (poolSplits, evaluated) = CustomizeBenchmark.Divide(CustomizeBenchmark.CarveSplits(settings, progress), settings);
-        var splits = evaluated.Where(s => s.Supports(k) && s.Validation.Count > 0).ToArray();
+        var (poolSplits, splits) = CustomizeBenchmark.ValidationSplits(settings, progress);
         var identity = PoolModelIdentity.Of(modelPath);
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
         var rows = new List<AblationRow>();

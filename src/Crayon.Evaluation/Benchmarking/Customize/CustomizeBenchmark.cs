@@ -69,6 +69,17 @@ public static class CustomizeBenchmark
         return (splits.Where(s => !left.Contains(s.Name)).ToArray(), splits.Where(s => left.Contains(s.Name)).ToArray());
     }
 
+    /// <summary>
+    /// What the ablations judge on: the pool's splits, and the evaluated splits that support the largest K and have
+    /// validation items (ablations choose defaults on validation items only).
+    /// </summary>
+    internal static (TaskSplit[] Pool, TaskSplit[] Validated) ValidationSplits(CustomizeBenchmarkSettings settings, IProgress<BenchmarkStep>? progress)
+    {
+        var k = settings.Ks.Max();
+        var (pool, evaluated) = Divide(CarveSplits(settings, progress), settings);
+        return (pool, evaluated.Where(s => s.Supports(k) && s.Validation.Count > 0).ToArray());
+    }
+
     /// <summary>Every task's split, and the pool's training mixture with all held-out items removed.</summary>
     internal static TaskSplit[] CarveSplits(CustomizeBenchmarkSettings settings, IProgress<BenchmarkStep>? progress)
     {

@@ -53,8 +53,7 @@ public static class GuardAblation
     {
         settings.Validate();
         var k = settings.Ks.Max();
-        var (poolSplits, evaluated) = CustomizeBenchmark.Divide(CustomizeBenchmark.CarveSplits(settings, progress), settings);
-        var splits = evaluated.Where(s => s.Supports(k) && s.Validation.Count > 0).ToArray();
+        var (poolSplits, splits) = CustomizeBenchmark.ValidationSplits(settings, progress);
         var identity = PoolModelIdentity.Of(modelPath);
         using var model = LlamaModel.Load(modelPath, new LlamaModelOptions { Backend = LlamaBackend.Cpu });
         var pool = CustomizeBenchmark.BuildPool(modelPath, poolSplits, settings, settings.MainRank, progress, cacheFolder, cancellation).Pool;
