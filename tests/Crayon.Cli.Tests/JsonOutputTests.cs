@@ -74,6 +74,7 @@ public class JsonOutputTests : TempFolderTest
         var info = Json(PoolCommand.Create(), "pool", "info", TinyPool.Path);
         Assert.That(info.GetProperty("adapters").GetInt32(), Is.EqualTo(TinyPool.Pool.Count));
         Assert.That(info.GetProperty("signal").GetString(), Is.EqualTo("query"));
+        Assert.That(info.GetProperty("prior").EnumerateArray().Select(p => p.GetDouble()), Is.EqualTo(TinyPool.Pool.Prior), "each adapter's share of the build's examples");
     }
 
     [Test]

@@ -38,7 +38,7 @@ internal static class PoolInfoCommand
             table.AddRow(Markup.Escape(UntrustedText.Escape(key)), Markup.Escape(UntrustedText.Escape(value)));
         console.Write(table);
         console.MarkupLine(Markup.Escape(UntrustedText.Escape(
-            $"adapters: {string.Join(", ", pool.AdapterNames.Select((n, i) => i.ToString(CultureInfo.InvariantCulture) + " " + n))}")));
+            $"adapters (prior: share of the build's examples): {string.Join(", ", pool.AdapterNames.Select((n, i) => $"{i.ToString(CultureInfo.InvariantCulture)} {n} ({(100 * pool.Prior[i]).ToString("F1", CultureInfo.InvariantCulture)} %)"))}")));
     }
 
     private static JsonObject ToJson(string file, AdapterPoolArtifact pool)
@@ -60,6 +60,7 @@ internal static class PoolInfoCommand
             ["signal"] = pool.Signal.ToString().ToLowerInvariant(),
             ["embeddingLength"] = pool.EmbeddingLength,
             ["adapterNames"] = JsonOutput.Array(pool.AdapterNames, n => JsonValue.Create(n)),
+            ["prior"] = JsonOutput.Array(pool.Prior, p => JsonValue.Create(p)),
             ["provenance"] = provenance,
         };
     }

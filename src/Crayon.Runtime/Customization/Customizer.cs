@@ -156,8 +156,8 @@ public sealed class Customizer : IDisposable
     /// <summary>
     /// Customizes from the user's examples and makes the result live on <paramref name="context"/>. With the guard on
     /// (<see cref="CustomizerOptions.Guard"/>) and two examples or more, a share of them is held out: alpha of the rest is
-    /// blended and scored on them under each guard candidate (default: no adapter, the full blend and alpha halfway to
-    /// uniform: <see cref="GuardOptions.Candidates"/>); the candidate of alpha over ALL examples then goes live where it scored best (selection on held-out data, then a refit on everything, as with any
+    /// blended and scored on them under each guard candidate (default: no adapter, the full blend and alpha halfway to the
+    /// pool's prior: <see cref="GuardOptions.Candidates"/>); the candidate of alpha over ALL examples then goes live where it scored best (selection on held-out data, then a refit on everything, as with any
     /// hyperparameter; alpha of 3/4 of the examples and of all of them differ little, the candidate is what the guard decides).
     /// With one example nothing can be held out and the blend goes live at full scale, unjudged (the verdict says so).
     /// </summary>
@@ -209,12 +209,12 @@ public sealed class Customizer : IDisposable
 
     /// <summary>
     /// The alpha a guard candidate blends, from <paramref name="alpha"/> (this customizer's alpha of <paramref name="embeddings"/>):
-    /// the same, smoothed toward uniform, or recomputed at a higher temperature. What the guard would make live for those examples.
+    /// the same, smoothed toward uniform or toward the pool's prior, or recomputed at a higher temperature. What the guard would make live for those examples.
     /// </summary>
     public double[] CandidateAlpha(GuardChoice choice, double[] alpha, IReadOnlyList<float[]> embeddings)
     {
         ArgumentNullException.ThrowIfNull(choice);
-        return choice.AlphaFrom(alpha, _options.Alpha, options => Coefficients(embeddings, options).Alpha);
+        return choice.AlphaFrom(alpha, _options.Alpha, Pool.Prior, options => Coefficients(embeddings, options).Alpha);
     }
 
     /// <summary>Customizes from plain lines of text (each line one example).</summary>

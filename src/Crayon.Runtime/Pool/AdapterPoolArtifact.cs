@@ -42,7 +42,11 @@ public sealed class AdapterPoolArtifact
         AdapterNames = adapterNames;
         Provenance = provenance ?? new Dictionary<string, string>();
         EmbeddingCenter = embeddingCenter;
+        Prior = PoolPrior.From(Provenance, adapters.Count);
     }
+
+    /// <summary>Each adapter's share of the examples the pool was built from (<see cref="PoolPrior"/>); uniform when the build did not record cluster sizes.</summary>
+    public IReadOnlyList<double> Prior { get; }
 
     /// <summary>
     /// Subtracted from an embedding before it meets the centroids; null: embeddings are compared as they are. The mean

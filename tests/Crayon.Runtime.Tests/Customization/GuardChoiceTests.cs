@@ -8,18 +8,20 @@ public class GuardChoiceTests
 {
     private static readonly double[] Peaked = [0.9, 0.1, 0, 0];
 
+    private static double[] Even(int count) => Enumerable.Repeat(1.0 / count, count).ToArray();
+
     [Test]
     public void TowardUniformKeepsATopKAlphasAdapters()
     {
         double[] topTwo = [0.7, 0, 0.3, 0];
-        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(topTwo, AlphaOptions.Default with { TopK = 2 }, _ => throw new AssertionException("smoothing needs no refit"));
+        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(topTwo, AlphaOptions.Default with { TopK = 2 }, Even(4), _ => throw new AssertionException("smoothing needs no refit"));
         Assert.That(alpha, Is.EqualTo(new[] { 0.6, 0, 0.4, 0 }).Within(1e-12), "0.5 · alpha + 0.5 · 1/2 on the top-2 adapters, 0 elsewhere");
     }
 
     [Test]
     public void TowardUniformMixesAlphaWithEqualWeights()
     {
-        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(Peaked, AlphaOptions.Default, _ => throw new AssertionException("smoothing needs no refit"));
+        var alpha = GuardChoice.TowardUniform(0.5).AlphaFrom(Peaked, AlphaOptions.Default, Even(4), _ => throw new AssertionException("smoothing needs no refit"));
         Assert.Multiple(() =>
         {
             Assert.That(alpha, Is.EqualTo(new[] { 0.575, 0.175, 0.125, 0.125 }).Within(1e-12), "0.5 · alpha + 0.5 · 1/4");
@@ -30,11 +32,39 @@ public class GuardChoiceTests
     }
 
     [Test]
+    public void TowardPriorMixesAlphaWithThePoolsPrior()
+    {
+        double[] prior = [0.1, 0.2, 0.3, 0.4];
+        var alpha = GuardChoice.TowardPrior(0.5).AlphaFrom(Peaked, AlphaOptions.Default, prior, _ => throw new AssertionException("smoothing needs no refit"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(alpha, Is.EqualTo(new[] { 0.5, 0.15, 0.15, 0.2 }).Within(1e-12), "0.5 · alpha + 0.5 · prior");
+            Assert.That(GuardChoice.TowardPrior(0.5).Scale, Is.EqualTo(1));
+            Assert.That(GuardChoice.TowardPrior(0.25).Name, Is.EqualTo("prior-0.75"));
+            Assert.That(GuardChoice.TowardPrior(0.5).Describe(), Is.EqualTo("alpha 0.5 toward the pool's prior"));
+        });
+    }
+
+    [Test]
+    public void TowardPriorKeepsATopKAlphasAdaptersWithThePriorRenormalizedOverThem()
+    {
+        double[] topTwo = [0.7, 0, 0.3, 0];
+        double[] prior = [0.1, 0.2, 0.3, 0.4];
+        var alpha = GuardChoice.TowardPrior(0.5).AlphaFrom(topTwo, AlphaOptions.Default with { TopK = 2 }, prior, _ => throw new AssertionException("no refit"));
+        Assert.That(alpha, Is.EqualTo(new[] { 0.35 + 0.5 * 0.25, 0, 0.15 + 0.5 * 0.75, 0 }).Within(1e-12), "the prior over adapters 0 and 2 is 0.25, 0.75");
+    }
+
+    [Test]
+    public void APriorOfAnotherLengthIsRefused() =>
+        Assert.That(Assert.Throws<ArgumentException>(() => GuardChoice.TowardPrior(0.5).AlphaFrom(Peaked, AlphaOptions.Default, [0.5, 0.5], _ => Peaked))!.Message,
+            Does.Contain("the prior has 2 weights; alpha has 4"));
+
+    [Test]
     public void TemperedRefitsAtTheOptionsTemperatureTimesTheFactorKeepingTheRest()
     {
         AlphaOptions? asked = null;
         var options = new AlphaOptions { Temperature = 0.01, TopK = 3, Hub = HubCorrection.CentroidMean };
-        var alpha = GuardChoice.Tempered(4).AlphaFrom(Peaked, options, o => { asked = o; return [0.4, 0.3, 0.3, 0]; });
+        var alpha = GuardChoice.Tempered(4).AlphaFrom(Peaked, options, Even(4), o => { asked = o; return [0.4, 0.3, 0.3, 0]; });
         Assert.Multiple(() =>
         {
             Assert.That(alpha, Is.EqualTo(new[] { 0.4, 0.3, 0.3, 0 }), "the refit's alpha");
@@ -48,7 +78,7 @@ public class GuardChoiceTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(GuardChoice.Scaled(0.25).AlphaFrom(Peaked, AlphaOptions.Default, _ => throw new AssertionException("no refit")), Is.SameAs(Peaked));
+            Assert.That(GuardChoice.Scaled(0.25).AlphaFrom(Peaked, AlphaOptions.Default, Even(4), _ => throw new AssertionException("no refit")), Is.SameAs(Peaked));
             Assert.That(GuardChoice.Scaled(0.25).Scale, Is.EqualTo(0.25));
             Assert.That(GuardChoice.NoAdapter.Describe(), Is.EqualTo("no adapter"));
             Assert.That(GuardChoice.Blend.Describe(), Is.EqualTo("the blend"));
@@ -59,10 +89,10 @@ public class GuardChoiceTests
     public void AnUnknownKindFailsLoudlyInsteadOfActingAsTheBlend()
     {
         var unknown = new GuardChoice((GuardCandidateKind)42, 1);
-        var alpha = Assert.Throws<InvalidOperationException>(() => unknown.AlphaFrom(Peaked, AlphaOptions.Default, _ => Peaked))!;
+        var alpha = Assert.Throws<InvalidOperationException>(() => unknown.AlphaFrom(Peaked, AlphaOptions.Default, Even(4), _ => Peaked))!;
         Assert.Multiple(() =>
         {
-            Assert.That(alpha.Message, Does.Contain("unknown guard candidate kind 42").And.Contain("Scaled, TowardUniform, Tempered"));
+            Assert.That(alpha.Message, Does.Contain("unknown guard candidate kind 42").And.Contain("Scaled, TowardUniform, Tempered, TowardPrior"));
             Assert.Throws<InvalidOperationException>(() => _ = unknown.Scale);
             Assert.Throws<InvalidOperationException>(() => unknown.Describe());
         });
@@ -72,6 +102,8 @@ public class GuardChoiceTests
     [TestCase(GuardCandidateKind.Scaled, -0.1)]
     [TestCase(GuardCandidateKind.TowardUniform, 0)]
     [TestCase(GuardCandidateKind.TowardUniform, 1)]
+    [TestCase(GuardCandidateKind.TowardPrior, 0)]
+    [TestCase(GuardCandidateKind.TowardPrior, 1)]
     [TestCase(GuardCandidateKind.Tempered, 1)]
     [TestCase(GuardCandidateKind.Tempered, double.PositiveInfinity)]
     public void OutOfRangeValuesAreRejectedByTheOptions(GuardCandidateKind kind, double value)
@@ -81,8 +113,8 @@ public class GuardChoiceTests
     }
 
     [Test]
-    public void TheDefaultCandidatesAreNoAdapterTheBlendAndAlphaHalfwayToUniform() =>
-        Assert.That(new GuardOptions().Candidates, Is.EqualTo(new[] { GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5) }),
+    public void TheDefaultCandidatesAreNoAdapterTheBlendAndAlphaHalfwayToThePrior() =>
+        Assert.That(new GuardOptions().Candidates, Is.EqualTo(new[] { GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardPrior(0.5) }),
             "the guard ablation's choice on validation items (benchmarks/results/customize-ablation-guard-quick-*.md)");
 
     [Test]

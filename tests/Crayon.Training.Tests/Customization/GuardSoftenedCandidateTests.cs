@@ -70,6 +70,38 @@ public class GuardSoftenedCandidateTests : StoriesModelFixture
     }
 
     [Test]
+    public void TheCandidateTowardThePriorMixesAlphaWithThePoolsClusterSharesAndIsKeptWhereItHelps()
+    {
+        // The same helpful/harmful pair as above, but the build's cluster sizes say the helpful adapter's cluster held
+        // three quarters of the examples: halfway to that prior turns the blend's −ΔW into −0.25·ΔW.
+        var texts = TrainingFixture.Texts(12);
+        var trained = LoraTrainer.Train(TrainingFixture.Model, texts.Select(t => t.Text).ToArray(), 2, TrainingFixture.Tiny with { Epochs = 4 }).Adapter;
+        var examples = texts.Take(8).Select(t => new Example(t.Prompt, t.Completion)).ToArray();
+        var tiny = TinyPool.Pool;
+        float[] direction;
+        using (var embedder = new Customizer(Model, Identity, tiny, Options(GuardOptions.Off)))
+            direction = tiny.ToCentroidSpace(MeanEmbedding.Of(embedder.Embed(examples)));
+        var pool = new AdapterPoolArtifact(new AdapterPool([trained, Negated(trained)]), [direction.Select(v => -v).ToArray(), direction], tiny.Signal, tiny.Model,
+            provenance: new Dictionary<string, string> { [PoolPrior.ClusterSizesKey] = "30,10" }, embeddingCenter: tiny.EmbeddingCenter);
+        var towardPrior = GuardChoice.TowardPrior(0.5);
+        using var customizer = new Customizer(Model, Identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, GuardChoice.TowardUniform(0.5), towardPrior] }));
+        var alpha = customizer.Coefficients(customizer.Embed(examples)).Alpha;
+        using var context = Model.CreateContext(LlamaTestRuntime.Context());
+
+        var result = customizer.Customize(examples, context);
+
+        var verdict = result.Guard!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(pool.Prior, Is.EqualTo(new[] { 0.75, 0.25 }));
+            Assert.That(verdict.Kept, Is.EqualTo(towardPrior), verdict.ToString());
+            Assert.That(verdict.Candidates[2].MeanNll, Is.LessThan(verdict.Candidates[1].MeanNll), "closer to the helpful adapter than halfway to uniform");
+            Assert.That(verdict.ToString(), Does.StartWith("guard kept alpha 0.5 toward the pool's prior"));
+            Assert.That(result.Alpha, Is.EqualTo(new[] { 0.5 * alpha[0] + 0.375, 0.5 * alpha[1] + 0.125 }).Within(1e-12), "alpha of all examples, halfway to the prior");
+        });
+    }
+
+    [Test]
     public void ATemperedCandidateBlendsAlphaRefitAtTheHigherTemperature()
     {
         var examples = TinyPool.Examples(8).Select(i => new Example(i.Question)).ToArray();

@@ -51,6 +51,7 @@ public class PoolBuilderTests : TempFolderTest
             Assert.That(pool.Provenance["examples"], Is.EqualTo("24"));
             Assert.That(pool.Provenance["tasks"], Is.EqualTo("csqa:12 siqa:12"));
             Assert.That(pool.Provenance["cluster_sizes"].Split(',').Sum(int.Parse), Is.EqualTo(24));
+            Assert.That(pool.Prior, Is.EqualTo(first.Clusters.Select(c => c.Members / 24.0)).Within(1e-15), "each adapter's prior is its cluster's share of the examples");
             Assert.That(pool.Provenance["settings_sha256"], Is.EqualTo(first.SettingsHash));
             Assert.That(first.Clusters.Sum(c => c.Members), Is.EqualTo(24));
             Assert.That(first.Clusters.All(c => c.Members + c.TopUp >= 6), "every adapter trains on at least the minimum");

@@ -35,17 +35,24 @@ public sealed record GuardSetSummary(IReadOnlyList<GuardChoice> Set, double Rela
 /// </summary>
 public static class GuardAblation
 {
-    /// <summary>Every candidate measured: no adapter, the blend, alpha halfway to uniform, alpha at tau ×4.</summary>
+    /// <summary>Every candidate measured: no adapter, the blend, alpha halfway to uniform, alpha at tau ×4, alpha halfway and three quarters of the way to the pool's prior.</summary>
     public static IReadOnlyList<GuardChoice> Candidates { get; } =
-        [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5), GuardChoice.Tempered(4)];
+        [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5), GuardChoice.Tempered(4), GuardChoice.TowardPrior(0.5), GuardChoice.TowardPrior(0.25)];
 
-    /// <summary>The sets compared: the guard's first default, then with the smoothed alpha (today's default, chosen by this ablation), with the tempered alpha, and with both.</summary>
+    /// <summary>
+    /// The sets compared: the guard's first default (no adapter and the blend), then with alpha halfway to uniform (the
+    /// second default), with the tempered alpha, with both, and with alpha toward the pool's prior (halfway: today's
+    /// default, chosen by this ablation; with three quarters of the way too; beside halfway to uniform).
+    /// </summary>
     public static IReadOnlyList<IReadOnlyList<GuardChoice>> Sets { get; } =
     [
         [GuardChoice.NoAdapter, GuardChoice.Blend],
         [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5)],
         [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.Tempered(4)],
         [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5), GuardChoice.Tempered(4)],
+        [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardPrior(0.5)],
+        [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardPrior(0.5), GuardChoice.TowardPrior(0.25)],
+        [GuardChoice.NoAdapter, GuardChoice.Blend, GuardChoice.TowardUniform(0.5), GuardChoice.TowardPrior(0.5)],
     ];
 
     public static (IReadOnlyList<GuardAblationTask> Tasks, IReadOnlyList<GuardSetSummary> Summary) Run(string modelPath, CustomizeBenchmarkSettings settings,
