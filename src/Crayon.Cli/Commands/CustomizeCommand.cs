@@ -35,7 +35,7 @@ internal static class CustomizeCommand
         var alpha = new AlphaCommandOptions();
         var signal = new Option<string?>("--signal") { Description = "the signal you expect the pool to use (query or hidden); refused when the pool's differs" };
         var backend = new Option<string>("--blend-backend") { Description = "where the blend runs: auto (a Vulkan device if any), vulkan or cpu", DefaultValueFactory = _ => "auto" };
-        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the best on them of no adapter, the blend and alpha halfway to uniform is kept)" };
+        var noGuard = new Option<bool>("--no-guard") { Description = "make the blend live unjudged (by default a quarter of the examples, at most 8, is held out of alpha and the best on them of no adapter, the blend and alpha halfway to the pool's prior is kept)" };
         var jsonOption = JsonOutput.CreateOption();
         var command = new Command("customize", "Customize the model to a user's examples by blending the pool's adapters (no training)")
         {

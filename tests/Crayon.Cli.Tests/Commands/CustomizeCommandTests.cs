@@ -33,8 +33,8 @@ public class CustomizeCommandTests : TempFolderTest
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("from 6 examples").And.Contain("similarity").And.Contain("alpha"));
         Assert.That(output, Does.Contain("embed ").And.Contain("alpha ").And.Contain("blend ").And.Contain("swap ").And.Contain("total "));
-        Assert.That(output, Does.Match(@"(?s)guard\s+kept\s+(no\s+adapter|the\s+blend|alpha\s+0\.5\s+toward\s+uniform).*held-out\s+NLL\s+no\s+adapter\s+\d+\.\d{3},\s+the\s+blend\s+\d+\.\d{3},\s+alpha\s+0\.5\s+toward\s+uniform\s+\d+\.\d{3};\s+6\s+forward\s+passes"),
-            "6 examples: 2 held out × 3 candidates (no adapter, the blend, alpha halfway to uniform), the verdict and its cost printed");
+        Assert.That(output, Does.Match(@"(?s)guard\s+kept\s+(no\s+adapter|the\s+blend|alpha\s+0\.5\s+toward\s+the\s+pool's\s+prior).*held-out\s+NLL\s+no\s+adapter\s+\d+\.\d{3},\s+the\s+blend\s+\d+\.\d{3},\s+alpha\s+0\.5\s+toward\s+the\s+pool's\s+prior\s+\d+\.\d{3};\s+6\s+forward\s+passes"),
+            "6 examples: 2 held out × 3 candidates (no adapter, the blend, alpha halfway to the pool's prior), the verdict and its cost printed");
         Assert.That(output, Does.Match(@"guard\s+\d+\.\d+\s+ms\s+\(6\s+forward\s+passes\)"), "the guard's time in the latency split");
         var adapter = LoraAdapterGguf.Read(PathIn("custom.gguf"));
         Assert.That(adapter.UniformRank, Is.EqualTo(TinyPool.Pool.Adapters.Rank * 2), "concat of both adapters (tau 0.5 keeps both)");
