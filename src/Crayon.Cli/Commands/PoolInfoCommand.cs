@@ -38,7 +38,7 @@ internal static class PoolInfoCommand
             table.AddRow(Markup.Escape(UntrustedText.Escape(key)), Markup.Escape(UntrustedText.Escape(value)));
         console.Write(table);
         console.MarkupLine(Markup.Escape(UntrustedText.Escape(
-            $"adapters (prior: share of the build's examples): {string.Join(", ", pool.AdapterNames.Select((n, i) => $"{i.ToString(CultureInfo.InvariantCulture)} {n} ({(100 * pool.Prior[i]).ToString("F1", CultureInfo.InvariantCulture)} %)"))}")));
+            $"adapters (prior: {(pool.Provenance.ContainsKey(PoolPrior.ClusterSizesKey) ? "each cluster's share of the build's examples" : "uniform, no cluster sizes recorded")}): {string.Join(", ", pool.AdapterNames.Select((n, i) => $"{i.ToString(CultureInfo.InvariantCulture)} {n} ({(100 * pool.Prior[i]).ToString("F1", CultureInfo.InvariantCulture)} %)"))}")));
     }
 
     private static JsonObject ToJson(string file, AdapterPoolArtifact pool)

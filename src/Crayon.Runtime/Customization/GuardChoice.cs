@@ -58,12 +58,11 @@ public sealed record GuardChoice(GuardCandidateKind Kind, double Value)
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(refit);
-        if (prior.Count != alpha.Length) throw new ArgumentException($"the prior has {prior.Count} weights; alpha has {alpha.Length}", nameof(prior));
         return Kind switch
         {
             GuardCandidateKind.Scaled => alpha,
             GuardCandidateKind.TowardUniform => Smooth(alpha, _ => 1, options.TopK),
-            GuardCandidateKind.TowardPrior => Smooth(alpha, i => prior[i], options.TopK),
+            GuardCandidateKind.TowardPrior => Smooth(alpha, CheckedPrior(prior, alpha.Length), options.TopK),
             GuardCandidateKind.Tempered => refit(options with { Temperature = options.Temperature * Value }),
             _ => throw Unknown(),
         };
@@ -121,10 +120,20 @@ public sealed record GuardChoice(GuardCandidateKind Kind, double Value)
     {
         var used = topK is { } k && k < alpha.Length ? Crayon.Blending.TopK.Largest(alpha, k) : Enumerable.Range(0, alpha.Length).ToArray();
         var mass = used.Sum(target);
-        if (!(mass > 0)) throw new ArgumentException($"the prior gives the {used.Length} adapters alpha uses no weight; it cannot be smoothed toward");
+        if (!(mass > 0) || !double.IsFinite(mass))
+            throw new ArgumentException($"the prior's weights over the {used.Length} adapters alpha uses sum to {G(mass)}; it cannot be smoothed toward");
         var smoothed = new double[alpha.Length];
         foreach (var i in used) smoothed[i] = Value * alpha[i] + (1 - Value) * target(i) / mass;
         return smoothed;
+    }
+
+    private static Func<int, double> CheckedPrior(IReadOnlyList<double> prior, int count)
+    {
+        if (prior.Count != count) throw new ArgumentException($"the prior has {prior.Count} weights; alpha has {count}", nameof(prior));
+        for (var i = 0; i < count; i++)
+            if (!double.IsFinite(prior[i]) || prior[i] < 0)
+                throw new ArgumentException($"prior[{i}] is {G(prior[i])}; a prior's weights must be finite and not negative", nameof(prior));
+        return i => prior[i];
     }
 
     private InvalidOperationException Unknown() =>

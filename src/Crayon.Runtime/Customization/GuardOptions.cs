@@ -18,7 +18,7 @@ public sealed record GuardOptions
     /// (benchmarks/results/customize-ablation-guard-quick-*.md): with it the kept candidate is below both base and uniform
     /// on 12 of 12 tasks and the mean NLL ÷ uniform is 0.8440, against 11 of 12 and 0.8468 with alpha halfway to uniform
     /// (the previous default) and 9 of 12 and 0.8477 with the blend alone; adding alpha three quarters of the way to the
-    /// prior lowered the ratio by only 0.0005 for a quarter more forward passes, and adding halfway to uniform changed
+    /// prior lowered the ratio by only 0.0005 for a third more forward passes (32 instead of 24), and adding halfway to uniform changed
     /// nothing. Alpha at tau ×4 and the reduced scales 0.25 and 0.5 (customize-quick-guard-*.md) are not defaults either.
     /// Each candidate with its own alpha costs one more blend and in-place swap, and every candidate held-out forward passes.
     /// </summary>

@@ -54,10 +54,33 @@ public class GuardChoiceTests
         Assert.That(alpha, Is.EqualTo(new[] { 0.35 + 0.5 * 0.25, 0, 0.15 + 0.5 * 0.75, 0 }).Within(1e-12), "the prior over adapters 0 and 2 is 0.25, 0.75");
     }
 
+    [TestCase(new[] { 0.5, 0.5 }, "the prior has 2 weights; alpha has 4")]
+    [TestCase(new[] { 0.5, double.NaN, 0, 0.5 }, "prior[1] is NaN")]
+    [TestCase(new[] { 0.5, double.PositiveInfinity, 0, 0.5 }, "prior[1] is Infinity")]
+    [TestCase(new[] { 0.5, -0.1, 0, 0.6 }, "prior[1] is -0.1")]
+    [TestCase(new[] { 0, 0, 0, 0.0 }, "sum to 0")]
+    [TestCase(new[] { 1e308, 1e308, 0, 0 }, "sum to Infinity")]
+    public void APriorThatCannotBeSmoothedTowardIsRefusedNamingWhy(double[] prior, string expected) =>
+        Assert.That(Assert.Throws<ArgumentException>(() => GuardChoice.TowardPrior(0.5).AlphaFrom(Peaked, AlphaOptions.Default, prior, _ => Peaked))!.Message,
+            Does.Contain(expected));
+
     [Test]
-    public void APriorOfAnotherLengthIsRefused() =>
-        Assert.That(Assert.Throws<ArgumentException>(() => GuardChoice.TowardPrior(0.5).AlphaFrom(Peaked, AlphaOptions.Default, [0.5, 0.5], _ => Peaked))!.Message,
-            Does.Contain("the prior has 2 weights; alpha has 4"));
+    public void OnlyTheCandidateTowardThePriorReadsThePrior() =>
+        Assert.That(GuardChoice.TowardUniform(0.5).AlphaFrom(Peaked, AlphaOptions.Default, [], _ => Peaked), Is.EqualTo(new[] { 0.575, 0.175, 0.125, 0.125 }));
+
+    [Test]
+    public void TowardUniformIsBitForBitTheFormulaItHadBeforeThePrior()
+    {
+        double[] alpha = [0.31, 0.07, 0.6, 0.02, 0, 0, 0];
+        var all = GuardChoice.TowardUniform(0.3).AlphaFrom(alpha, AlphaOptions.Default, Even(7), _ => alpha);
+        var top3 = GuardChoice.TowardUniform(0.3).AlphaFrom(alpha, AlphaOptions.Default with { TopK = 3 }, Even(7), _ => alpha);
+        Assert.Multiple(() =>
+        {
+            Assert.That(all, Is.EqualTo(alpha.Select(a => 0.3 * a + (1 - 0.3) / 7)), "λ·a + (1 − λ)/N, exactly");
+            Assert.That(top3, Is.EqualTo(new[] { 0.3 * 0.31 + (1 - 0.3) / 3, 0.3 * 0.07 + (1 - 0.3) / 3, 0.3 * 0.6 + (1 - 0.3) / 3, 0, 0, 0, 0 }),
+                "λ·a + (1 − λ)/k on the top k, exactly");
+        });
+    }
 
     [Test]
     public void TemperedRefitsAtTheOptionsTemperatureTimesTheFactorKeepingTheRest()
