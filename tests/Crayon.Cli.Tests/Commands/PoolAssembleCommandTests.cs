@@ -89,6 +89,19 @@ public class PoolAssembleCommandTests : TempFolderTest
             "the PEFT adapter comes back as the factors `import peft` converts it to");
     }
 
+    [TestCase(new[] { "--trained-on", "300", "--trained-on", "100" }, "1 --adapter but 2 --trained-on")]
+    [TestCase(new[] { "--trained-on", "0" }, "--trained-on 0: a training-set size is at least 1")]
+    public void TrainingSetSizesThatDoNotPairWithTheAdaptersAreRefusedBeforeAnythingIsRead(string[] sizes, string expected)
+    {
+        var assemble = CliRunner.Run(PoolCommand.Create(), ["pool", "assemble", "-a", PathIn("a.gguf"), "-e", PathIn("a.txt"), .. sizes, "-o", PathIn("pool.gguf")]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(assemble.ExitCode, Is.Not.EqualTo(0));
+            Assert.That(assemble.Error, Does.Contain(expected));
+            Assert.That(File.Exists(PathIn("pool.gguf")), Is.False);
+        });
+    }
+
     [Test]
     public void ExtractingAnAdapterThePoolDoesNotHoldNamesTheOnesItHolds()
     {

@@ -76,6 +76,24 @@ public class PoolAssemblyTests : TempFolderTest
     }
 
     [Test]
+    public void TrainingSetSizesGiveTheAssembledPoolItsPriorAndMustBeGivenForAllOrNone()
+    {
+        var inputs = GeneratedInputs();
+        var pool = PoolAssembler.Assemble(TrainingFixture.Model, [inputs[0] with { TrainedOn = 300 }, inputs[1] with { TrainedOn = 100 }], EmbeddingSignal.Query);
+        var unsized = PoolAssembler.Assemble(TrainingFixture.Model, inputs, EmbeddingSignal.Query);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pool.Prior, Is.EqualTo(new[] { 0.75, 0.25 }));
+            Assert.That(pool.Provenance[PoolPrior.ClusterSizesKey], Is.EqualTo("300,100"));
+            Assert.That(unsized.Prior, Is.EqualTo(new[] { 0.5, 0.5 }), "no sizes: the uniform prior");
+            Assert.That(() => PoolAssembler.Assemble(TrainingFixture.Model, [inputs[0] with { TrainedOn = 300 }, inputs[1]], EmbeddingSignal.Query),
+                Throws.ArgumentException.With.Message.Contains("adapter 1 ('csqa') has no training-set size").And.Message.Contains("every adapter or for none"));
+            Assert.That(() => PoolAssembler.Assemble(TrainingFixture.Model, [inputs[0] with { TrainedOn = 0 }, inputs[1] with { TrainedOn = 5 }], EmbeddingSignal.Query),
+                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("adapter 0 ('siqa') was trained on 0 examples"));
+        });
+    }
+
+    [Test]
     public void TheRealPeftAdaptersImportAndAreRefusedForAModelOfAnotherShape()
     {
         var examples = PathIn("texts.txt");

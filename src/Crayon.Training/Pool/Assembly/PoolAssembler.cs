@@ -26,8 +26,10 @@ public static class PoolAssembler
         var names = inputs.Select(i => i.EffectiveName).ToArray();
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"two adapters are named '{duplicate.Key}'; give each a distinct name");
+        var trainedOn = TrainedOn(inputs);
 
         var provenance = new Dictionary<string, string> { ["assembled.adapters"] = inputs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (trainedOn is not null) provenance[PoolPrior.ClusterSizesKey] = string.Join(",", trainedOn.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var adapters = new LoraAdapter[inputs.Count];
         var modelLayout = GgufReader.ReadLayout(modelPath);
         for (var i = 0; i < inputs.Count; i++)
@@ -66,6 +68,22 @@ public static class PoolAssembler
         }).ToArray();
         provenance["assembled.centroids"] = "LoraRetriever: each adapter's centroid is the mean embedding of its example texts, minus the mean over all adapters' examples";
         return new AdapterPoolArtifact(new AdapterPool(adapters), centroids, signal, PoolModelIdentity.Of(modelPath), names, provenance, center);
+    }
+
+    /// <summary>Every input's training-set size, or null when none gives one (the uniform prior); some but not all is an error.</summary>
+    private static long[]? TrainedOn(IReadOnlyList<AssemblyInput> inputs)
+    {
+        var given = inputs.Count(i => i.TrainedOn is not null);
+        if (given == 0) return null;
+        if (given != inputs.Count)
+        {
+            var missing = inputs.Select((input, index) => (input, index)).First(x => x.input.TrainedOn is null);
+            throw new ArgumentException($"adapter {missing.index} ('{missing.input.EffectiveName}') has no training-set size while {given} of the {inputs.Count} adapters do; give it for every adapter or for none");
+        }
+        var bad = inputs.Select((input, index) => (input, index)).FirstOrDefault(x => x.input.TrainedOn < 1);
+        if (bad.input is not null)
+            throw new ArgumentOutOfRangeException(nameof(inputs), bad.input.TrainedOn, $"adapter {bad.index} ('{bad.input.EffectiveName}') was trained on {bad.input.TrainedOn} examples; a training-set size is at least 1");
+        return inputs.Select(i => i.TrainedOn!.Value).ToArray();
     }
 
     private static (LoraAdapter Adapter, byte[] Gguf) Load(AssemblyInput input, int index, Dictionary<string, string> provenance)
