@@ -23,22 +23,30 @@ public class GuardSoftenedCandidateTests : StoriesModelFixture
     private static LoraAdapter Negated(LoraAdapter adapter) => new(adapter.Architecture, adapter.Alpha,
         adapter.Pairs.Select(p => new LoraPair(p.Target, p.A, new LoraMatrix(p.B.Rows, p.B.Cols, p.B.Data.Select(v => -v).ToArray()))).ToArray());
 
-    [Test]
-    public void WhenAlphaOverCommitsToAHarmfulAdapterTheGuardKeepsAlphaSmoothedTowardUniform()
+    /// <summary>
+    /// Adapter 0 is trained on the examples' texts (it helps), adapter 1 is its negation (it hurts); centroid 1 is the
+    /// examples' own direction and centroid 0 its opposite, so every example votes for the harmful adapter.
+    /// </summary>
+    private (AdapterPoolArtifact Pool, Example[] Examples) HelpfulAndHarmfulPool(IReadOnlyDictionary<string, string>? provenance = null)
     {
-        // Adapter 0 is trained on the user's own texts (it helps); adapter 1 is its negation (it hurts). The concat blend
-        // is (alpha_0 − alpha_1)·ΔW, so alpha peaked on adapter 1 moves the model against the texts, and halfway to
-        // uniform halves that move: lower NLL on the held-out texts than the full blend.
         var texts = TrainingFixture.Texts(12);
         var trained = LoraTrainer.Train(TrainingFixture.Model, texts.Select(t => t.Text).ToArray(), 2, TrainingFixture.Tiny with { Epochs = 4 }).Adapter;
         var examples = texts.Take(8).Select(t => new Example(t.Prompt, t.Completion)).ToArray();
         var tiny = TinyPool.Pool;
-        // Centroid 1 is the examples' own direction and centroid 0 its opposite, so every example votes for adapter 1.
         float[] direction;
         using (var embedder = new Customizer(Model, Identity, tiny, Options(GuardOptions.Off)))
             direction = tiny.ToCentroidSpace(MeanEmbedding.Of(embedder.Embed(examples)));
         var pool = new AdapterPoolArtifact(new AdapterPool([trained, Negated(trained)]), [direction.Select(v => -v).ToArray(), direction], tiny.Signal, tiny.Model,
-            embeddingCenter: tiny.EmbeddingCenter);
+            provenance: provenance, embeddingCenter: tiny.EmbeddingCenter);
+        return (pool, examples);
+    }
+
+    [Test]
+    public void WhenAlphaOverCommitsToAHarmfulAdapterTheGuardKeepsAlphaSmoothedTowardUniform()
+    {
+        // The concat blend is (alpha_0 − alpha_1)·ΔW, so alpha peaked on adapter 1 moves the model against the texts, and
+        // halfway to uniform halves that move: lower NLL on the held-out texts than the full blend.
+        var (pool, examples) = HelpfulAndHarmfulPool();
         var smoothed = GuardChoice.TowardUniform(0.5);
         using var customizer = new Customizer(Model, Identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, smoothed] }));
         var alpha = customizer.Coefficients(customizer.Embed(examples)).Alpha;
@@ -72,17 +80,9 @@ public class GuardSoftenedCandidateTests : StoriesModelFixture
     [Test]
     public void TheCandidateTowardThePriorMixesAlphaWithThePoolsClusterSharesAndIsKeptWhereItHelps()
     {
-        // The same helpful/harmful pair as above, but the build's cluster sizes say the helpful adapter's cluster held
-        // three quarters of the examples: halfway to that prior turns the blend's −ΔW into −0.25·ΔW.
-        var texts = TrainingFixture.Texts(12);
-        var trained = LoraTrainer.Train(TrainingFixture.Model, texts.Select(t => t.Text).ToArray(), 2, TrainingFixture.Tiny with { Epochs = 4 }).Adapter;
-        var examples = texts.Take(8).Select(t => new Example(t.Prompt, t.Completion)).ToArray();
-        var tiny = TinyPool.Pool;
-        float[] direction;
-        using (var embedder = new Customizer(Model, Identity, tiny, Options(GuardOptions.Off)))
-            direction = tiny.ToCentroidSpace(MeanEmbedding.Of(embedder.Embed(examples)));
-        var pool = new AdapterPoolArtifact(new AdapterPool([trained, Negated(trained)]), [direction.Select(v => -v).ToArray(), direction], tiny.Signal, tiny.Model,
-            provenance: new Dictionary<string, string> { [PoolPrior.ClusterSizesKey] = "30,10" }, embeddingCenter: tiny.EmbeddingCenter);
+        // The same helpful/harmful pair, but the build's cluster sizes say the helpful adapter's cluster held three
+        // quarters of the examples: halfway to that prior turns the blend's −ΔW into −0.25·ΔW.
+        var (pool, examples) = HelpfulAndHarmfulPool(new Dictionary<string, string> { [PoolPrior.ClusterSizesKey] = "30,10" });
         var towardPrior = GuardChoice.TowardPrior(0.5);
         using var customizer = new Customizer(Model, Identity, pool, Options(new GuardOptions { Candidates = [GuardChoice.Blend, GuardChoice.TowardUniform(0.5), towardPrior] }));
         var alpha = customizer.Coefficients(customizer.Embed(examples)).Alpha;
