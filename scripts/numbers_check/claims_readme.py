@@ -151,7 +151,7 @@ def _():
     return [f"the uniform blend on {len(wins(records))} of {len(records)} tasks of the quick benchmark"]
 
 
-SUITE_COLD = f"{RESULTS}suite-cold-amd-epyc-2core-2026-12-06.json"
+SUITE_COLD = f"{RESULTS}suite-cold-amd-epyc-2core-2026-12-06T1850.json"
 
 
 @claim(README, "the suite: its size and a cold run's time", [SUITE_COLD, "projects, passed, failed, wall_seconds, commit"])
