@@ -38,9 +38,9 @@ public sealed record PathAgreement(string Quantity, double Absolute, double Rela
     public static readonly PathAgreement HiddenEmbedding = new("hidden embedding", Absolute: 1e-3, Relative: 0,
         Measured: "largest gap 0 (zen4, haswell)");
 
-    // Vulkan (lavapipe) vs CPU: the tolerances the Vulkan tests had, not re-measured across CPU variants: lavapipe compiles
-    // ggml's pipelines afresh in every process (10+ minutes on the shared 2-core machine), so scripts/test.sh leaves the
-    // Vulkan tests out of its second-variant run; on the machine's own variant they pass within these.
+    // Vulkan (lavapipe) vs CPU: the tolerances the Vulkan tests had, not re-measured across CPU variants: their GPU side does
+    // not depend on the CPU variant, so scripts/test.sh leaves the Vulkan tests out of its second-variant run; on the
+    // machine's own variant they pass within these.
 
     /// <summary>Raw logits of one position, Vulkan vs CPU.</summary>
     public static readonly PathAgreement VulkanLogits = new("logits, Vulkan vs CPU", Absolute: 1e-2, Relative: 0,
